@@ -81,7 +81,11 @@ func (p *printer) op(op *Op, depth int) {
 	case OpStore:
 		fmt.Fprintf(p.w, "%sstore %s, %%%s[%s] : %s\n", ind, p.n.Name(op.Args[0]), op.Buf.Name, p.subscripts(op.Index), op.Args[0].Type)
 	case OpYield:
-		fmt.Fprintf(p.w, "%syield %s\n", ind, p.names(op.Args))
+		if len(op.Args) == 0 {
+			fmt.Fprintf(p.w, "%syield\n", ind)
+		} else {
+			fmt.Fprintf(p.w, "%syield %s\n", ind, p.names(op.Args))
+		}
 	case OpFor:
 		p.loop(op, depth)
 	default:
@@ -150,7 +154,7 @@ func FormatConst(t Type, bits uint64) string {
 		f := math.Float32frombits(uint32(bits))
 		if s := strconv.FormatFloat(float64(f), 'e', -1, 32); !math.IsInf(float64(f), 0) && !math.IsNaN(float64(f)) {
 			if v, err := strconv.ParseFloat(s, 64); err == nil && math.Float32bits(float32(v)) == uint32(bits) {
-				return s
+				return withPoint(s)
 			}
 		}
 		return fmt.Sprintf("0x%08X", uint32(bits))
@@ -160,11 +164,23 @@ func FormatConst(t Type, bits uint64) string {
 			for prec := 1; prec <= 9; prec++ {
 				s := strconv.FormatFloat(float64(f), 'e', prec, 32)
 				if v, err := strconv.ParseFloat(s, 64); err == nil && F32ToF16(float32(v)) == uint16(bits) && float64(float32(v)) == v {
-					return s
+					return withPoint(s)
 				}
 			}
 		}
 		return fmt.Sprintf("0x%04X", uint16(bits))
 	}
 	return fmt.Sprintf("0x%X", bits)
+}
+
+// withPoint makes sure a float in exponent form has a decimal point
+// ("1e+00" -> "1.0e+00"), which MLIR's lexer needs to see a float.
+func withPoint(s string) string {
+	if strings.Contains(s, ".") {
+		return s
+	}
+	if i := strings.IndexByte(s, 'e'); i >= 0 {
+		return s[:i] + ".0" + s[i:]
+	}
+	return s + ".0"
 }

@@ -1,0 +1,49 @@
+package frontend
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/q35c/q35c/internal/diag"
+)
+
+// Parse parses src. On a syntax error it returns nil and the error in diags
+// (participle stops at the first syntax error, so there is one).
+func Parse(src *diag.File, diags *diag.List) *File {
+	pf, err := parser.ParseBytes(src.Name, src.Src)
+	if err != nil {
+		diags.Add(syntaxError(src, err))
+		return nil
+	}
+	b := &builder{src: src}
+	return b.file(pf)
+}
+
+func syntaxError(src *diag.File, err error) diag.Diagnostic {
+	var perr participle.Error
+	off, msg := 0, err.Error()
+	if errors.As(err, &perr) {
+		off, msg = perr.Position().Offset, perr.Message()
+	}
+	width := 1
+	var ut *participle.UnexpectedTokenError
+	if errors.As(err, &ut) && !ut.Unexpected.EOF() {
+		width = len(ut.Unexpected.Value)
+		msg = "unexpected " + describeToken(ut.Unexpected)
+		if ut.Expect != "" {
+			msg += ", expected " + ut.Expect
+		}
+	}
+	msg = strings.ReplaceAll(msg, "<ident>", "a name")
+	return diag.Diagnostic{Severity: diag.Error, Span: diag.SpanOf(diag.Pos{File: src, Off: off}, width), Msg: "syntax error: " + msg}
+}
+
+func describeToken(t lexer.Token) string {
+	if t.EOF() {
+		return "end of file"
+	}
+	return "\"" + t.Value + "\""
+}
