@@ -29,6 +29,8 @@ func (c *checker) affine(e Expr) (*ir.Expr, string) {
 		return c.binaryAffine(e)
 	case *IndexExpr:
 		return nil, "it reads memory"
+	case *CastExpr:
+		return nil, "it converts a data value of type " + e.X.typeOf().T.String() + " to index"
 	}
 	return nil, "it uses an operation other than +, -, * by a constant, / and % by a constant"
 }

@@ -74,7 +74,7 @@ func (c *checker) lookup(name string) *Symbol {
 func (c *checker) declare(sym *Symbol) bool {
 	if keywords[sym.Name] {
 		c.errorf(sym.Def, "%q is a keyword and cannot be used as a name", sym.Name)
-		return false
+		// Declare it anyway so that its uses do not cascade into more errors.
 	}
 	if prev := c.lookup(sym.Name); prev != nil {
 		c.redefined(sym.Def, sym.Name, prev.Def)

@@ -37,12 +37,7 @@ func (c *checker) forStmt(s *ForStmt) {
 	}
 	s.LoAff, s.HiAff = lo, hi
 	if okLo && okHi {
-		sym.Lo, _ = lo.Range(c.ivRange)
-		_, sym.Hi = hi.Range(c.ivRange)
-		sym.Hi--
-		if sym.Hi < sym.Lo {
-			sym.Hi = sym.Lo // the loop never runs; keep the range non-empty
-		}
+		c.loopRange(sym, lo, hi, s.StepVal)
 	}
 	c.loops = append(c.loops, s)
 	c.push()
@@ -50,6 +45,21 @@ func (c *checker) forStmt(s *ForStmt) {
 	c.block(s.Body)
 	c.pop()
 	c.loops = c.loops[:len(c.loops)-1]
+}
+
+// loopRange sets the smallest and largest value the loop variable takes.
+// With a constant lower bound the step is taken into account exactly.
+func (c *checker) loopRange(sym *Symbol, lo, hi *ir.Expr, step int64) {
+	var loHi int64
+	sym.Lo, loHi = lo.Range(c.ivRange)
+	_, sym.Hi = hi.Range(c.ivRange)
+	sym.Hi--
+	if sym.Lo == loHi && sym.Hi >= sym.Lo {
+		sym.Hi = sym.Lo + (sym.Hi-sym.Lo)/step*step
+	}
+	if sym.Hi < sym.Lo {
+		sym.Hi = sym.Lo // the loop never runs; keep the range non-empty
+	}
 }
 
 // bound checks a loop bound: an affine expression of enclosing loop

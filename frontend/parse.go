@@ -1,7 +1,9 @@
 package frontend
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -37,7 +39,15 @@ func syntaxError(src *diag.File, err error) diag.Diagnostic {
 			msg += ", expected " + ut.Expect
 		}
 	}
+	if rest, ok := strings.CutPrefix(msg, `invalid input text "`); ok && rest != "" {
+		r := []rune(rest)[0]
+		msg = fmt.Sprintf("unexpected character %q", r)
+	}
 	msg = strings.ReplaceAll(msg, "<ident>", "a name")
+	msg = strings.ReplaceAll(msg, `unexpected token "<EOF>"`, "unexpected end of file")
+	if end := len(bytes.TrimRight(src.Src, " \t\r\n")); off >= end && end > 0 {
+		off = end - 1 // point at the last thing written, not past it
+	}
 	return diag.Diagnostic{Severity: diag.Error, Span: diag.SpanOf(diag.Pos{File: src, Off: off}, width), Msg: "syntax error: " + msg}
 }
 

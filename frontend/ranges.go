@@ -83,8 +83,15 @@ func (c *checker) binaryRange(e *BinaryExpr) (int64, int64, bool) {
 			return 0, y, true
 		}
 	case ">>", ">>>":
-		if x == y && x >= 0 && x < 63 && (a >= 0 || e.Op == ">>") {
+		if x != y || x < 0 || x > 62 {
+			break
+		}
+		if a >= 0 || e.Op == ">>" {
 			return a >> x, b >> x, true
+		}
+		// A logical shift of a possibly negative value: the top x bits are zero.
+		if w := int64(e.X.typeOf().T.Bits); x > 0 && w <= 63 {
+			return 0, 1<<(w-x) - 1, true
 		}
 	case "%":
 		if x == y && x > 0 {

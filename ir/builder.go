@@ -48,7 +48,7 @@ func (b *Builder) ConstInt(t Type, v int64) *Value {
 func (b *Builder) ConstFloat(t Type, v float64) *Value {
 	bits := uint64(math.Float32bits(float32(v)))
 	if t == F16 {
-		bits = uint64(F32ToF16(float32(v)))
+		bits = uint64(f64ToF16(v))
 	}
 	return b.Append(&Op{Code: OpConst, Bits: bits, Results: b.result(t, "")}).Result()
 }

@@ -67,3 +67,19 @@ func F16ToF32(h uint16) float32 {
 	}
 	return math.Float32frombits(sign | (exp+127-15)<<23 | mant<<13)
 }
+
+// f64ToF16 rounds v to the nearest binary16 value (ties to even). Rounding
+// through float32 naively would round twice; instead v is first rounded to
+// float32 with round-to-odd (truncate, then set the last bit if inexact),
+// which keeps enough bits (24 >= 11+2) that F32ToF16 then rounds correctly.
+func f64ToF16(v float64) uint16 {
+	f := float32(v)
+	if float64(f) == v || v != v {
+		return F32ToF16(f)
+	}
+	bits := math.Float32bits(f)
+	if math.Abs(float64(f)) > math.Abs(v) {
+		bits-- // rounded away from zero (possibly to Inf): step back toward zero
+	}
+	return F32ToF16(math.Float32frombits(bits | 1))
+}

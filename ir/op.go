@@ -87,7 +87,7 @@ func (p Pred) String() string { return predNames[p] }
 type Value struct {
 	ID   int
 	Type Type
-	Def  *Op   // defining op; for IVs and iteration arguments, the OpFor
+	Def  *Op    // defining op; for IVs and iteration arguments, the OpFor
 	Name string // source name hint for printing; may be empty
 }
 
@@ -119,11 +119,11 @@ type Op struct {
 	Args    []*Value
 	Results []*Value
 
-	Bits  uint64  // OpConst: the value's bits (ints sign-extended to 64 bits; floats as IEEE bits of their width)
-	Pred  Pred    // OpCmp
-	Buf   *Buffer // OpLoad, OpStore
+	Bits  uint64      // OpConst: the value's bits (ints sign-extended to 64 bits; floats as IEEE bits of their width)
+	Pred  Pred        // OpCmp
+	Buf   *Buffer     // OpLoad, OpStore
 	Index []Subscript // OpLoad, OpStore
-	Loop  *Loop   // OpFor
+	Loop  *Loop       // OpFor
 }
 
 // Result returns the op's single result.
@@ -168,7 +168,8 @@ func (b *Buffer) NumElems() int64 {
 }
 
 // StorageBytes returns the size of the buffer's storage in bytes; packed
-// i4 buffers hold two codes per byte along their last dimension.
+// i4 buffers hold two codes per byte along the flattened row-major order
+// (element e in byte e/2, low nibble first), so an odd count rounds up.
 func (b *Buffer) StorageBytes() int64 {
 	if packed, _ := StorageElem(b.Elem); packed {
 		return (b.NumElems() + 1) / 2

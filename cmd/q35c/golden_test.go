@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/q35c/q35c/internal/golden"
+)
+
+// Every kernel's IR and MLIR text is pinned by a golden file; the AST of one
+// example too. Compiling twice gives identical bytes.
+func TestGoldenOutputs(t *testing.T) {
+	for _, src := range sources(t) {
+		for _, level := range []string{"ir", "mlir"} {
+			t.Run(filepath.Base(src)+"/"+level, func(t *testing.T) {
+				code, out, errs := q35c(t, "", "compile", "--emit", level, src)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, errs)
+				}
+				_, again, _ := q35c(t, "", "compile", "--emit", level, src)
+				if again != out {
+					t.Fatalf("compiling %s twice gave different output", src)
+				}
+				golden.Check(t, goldenName(src)+"."+level, []byte(out))
+			})
+		}
+	}
+	code, out, errs := q35c(t, "", "compile", "--emit", "ast", "examples/matmul_q35.q35")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden.Check(t, "testdata/golden/examples/matmul_q35.ast", []byte(out))
+}
+
+// A golden file whose source is gone fails the suite.
+func TestGoldensHaveSources(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*/*")
+	if len(files) == 0 {
+		t.Fatal("no golden files found")
+	}
+	for _, g := range files {
+		dir := filepath.Base(filepath.Dir(g))
+		base := strings.TrimSuffix(filepath.Base(g), filepath.Ext(g))
+		src := filepath.Join("testdata", dir, base+".q35")
+		if dir == "examples" {
+			src = filepath.Join("examples", base+".q35")
+		}
+		if _, err := os.Stat(src); err != nil {
+			t.Errorf("golden %s has no source %s", g, src)
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package ir
+
+import "fmt"
+
+// loop checks an OpFor: its step and bounds, its iteration arguments
+// against its operands and results, and its body, in which the IV and the
+// iteration arguments are visible and which must end with a matching yield.
+func (v *verifier) loop(op *Op) {
+	l := op.Loop
+	if l == nil {
+		v.errf(op, "has no loop")
+		return
+	}
+	if l.Step < 1 {
+		v.errf(op, "has step %d, want >= 1", l.Step)
+	}
+	v.checkBounds(op, "lower", l.Lower)
+	v.checkBounds(op, "upper", l.Upper)
+	v.checkIterTypes(op)
+	if l.Body == nil {
+		v.errf(op, "has no body")
+		return
+	}
+	mark := len(v.stack)
+	if l.IV == nil || l.IV.Type != Index {
+		v.errf(op, "induction variable must be a value of type index")
+	} else {
+		v.define(op, l.IV, "induction variable")
+		v.ivs = append(v.ivs, l.IV)
+		defer func() { v.ivs = v.ivs[:len(v.ivs)-1] }()
+	}
+	for i, a := range l.IterArgs {
+		v.define(op, a, fmt.Sprintf("iteration argument %d", i))
+	}
+	v.block(l.Body, op)
+	v.pop(mark)
+	v.checkYield(op)
+}
+
+func (v *verifier) checkBounds(op *Op, which string, es []*Expr) {
+	if len(es) == 0 {
+		v.errf(op, "has no %s bound", which)
+	}
+	for i, e := range es {
+		v.checkExpr(op, fmt.Sprintf("%s bound %d", which, i), e, op.Loop.IV)
+	}
+}
+
+// checkIterTypes checks that operands, iteration arguments and results
+// correspond one to one with equal types.
+func (v *verifier) checkIterTypes(op *Op) {
+	its := op.Loop.IterArgs
+	if len(op.Args) != len(its) || len(op.Results) != len(its) {
+		v.errf(op, "has %d operands, %d iteration arguments and %d results, want equal numbers",
+			len(op.Args), len(its), len(op.Results))
+		return
+	}
+	for i, a := range its {
+		if a == nil || op.Args[i] == nil || op.Results[i] == nil {
+			continue // reported by use and define
+		}
+		v.wantType(op, fmt.Sprintf("iteration argument %d", i), a.Type, op.Args[i].Type)
+		v.wantType(op, fmt.Sprintf("result %d", i), op.Results[i].Type, op.Args[i].Type)
+	}
+}
+
+// checkYield checks that the body's final yield gives the next value of
+// every iteration argument.
+func (v *verifier) checkYield(op *Op) {
+	ops := op.Loop.Body.Ops
+	if len(ops) == 0 || ops[len(ops)-1] == nil || ops[len(ops)-1].Code != OpYield {
+		return // reported by block
+	}
+	y, its := ops[len(ops)-1], op.Loop.IterArgs
+	if len(y.Args) != len(its) {
+		v.errf(y, "yields %d values, want %d (the loop's iteration arguments)", len(y.Args), len(its))
+		return
+	}
+	for i, a := range y.Args {
+		if a != nil && its[i] != nil {
+			v.wantType(y, fmt.Sprintf("operand %d", i), a.Type, its[i].Type)
+		}
+	}
+}

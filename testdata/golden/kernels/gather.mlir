@@ -1,0 +1,28 @@
+// MLIR emitted by q35c for "testdata/kernels/gather.q35"
+
+func.func @gather(%Q: memref<32xi8> loc("testdata/kernels/gather.q35":2:15), %T: memref<16xf32> loc("testdata/kernels/gather.q35":2:29), %U: memref<8x4xi32> loc("testdata/kernels/gather.q35":2:44), %O: memref<32x3xf32> loc("testdata/kernels/gather.q35":2:61)) {
+  affine.for %i = 0 to 32 {
+    %0 = affine.load %Q[%i] : memref<32xi8> loc("testdata/kernels/gather.q35":4:13)
+    %q = arith.extsi %0 : i8 to i32 loc("testdata/kernels/gather.q35":4:13)
+    %1 = arith.constant 15 : i32 loc("testdata/kernels/gather.q35":5:21)
+    %2 = arith.andi %q, %1 : i32 loc("testdata/kernels/gather.q35":5:19)
+    %idx = arith.index_cast %2 : i32 to index loc("testdata/kernels/gather.q35":5:15)
+    %3 = memref.load %T[%idx] : memref<16xf32> loc("testdata/kernels/gather.q35":5:15)
+    affine.store %3, %O[%i, 0] : memref<32x3xf32> loc("testdata/kernels/gather.q35":5:5)
+    %4 = arith.constant 28 : i32 loc("testdata/kernels/gather.q35":6:24)
+    %5 = arith.shrui %q, %4 : i32 loc("testdata/kernels/gather.q35":6:20)
+    %6 = arith.index_cast %5 : i32 to index loc("testdata/kernels/gather.q35":6:18)
+    %7 = memref.load %T[%6] : memref<16xf32> loc("testdata/kernels/gather.q35":6:15)
+    affine.store %7, %O[%i, 1] : memref<32x3xf32> loc("testdata/kernels/gather.q35":6:5)
+    %8 = arith.constant 0 : i32 loc("testdata/kernels/gather.q35":7:28)
+    %9 = arith.maxsi %q, %8 : i32 loc("testdata/kernels/gather.q35":7:21)
+    %10 = arith.constant 7 : i32 loc("testdata/kernels/gather.q35":7:32)
+    %11 = arith.minsi %9, %10 : i32 loc("testdata/kernels/gather.q35":7:17)
+    %idx.1 = arith.index_cast %11 : i32 to index loc("testdata/kernels/gather.q35":7:15)
+    %idx.2 = affine.apply affine_map<(d0) -> (d0 mod 4)>(%i) loc("testdata/kernels/gather.q35":7:15)
+    %12 = memref.load %U[%idx.1, %idx.2] : memref<8x4xi32> loc("testdata/kernels/gather.q35":7:15)
+    %13 = arith.sitofp %12 : i32 to f32 loc("testdata/kernels/gather.q35":7:15)
+    affine.store %13, %O[%i, 2] : memref<32x3xf32> loc("testdata/kernels/gather.q35":7:5)
+  } loc("testdata/kernels/gather.q35":3:3)
+  func.return loc("testdata/kernels/gather.q35":2:1)
+} loc("testdata/kernels/gather.q35":2:1)
