@@ -1,14 +1,18 @@
 // Package emit writes q35c IR as textual MLIR that mlir-opt 19 accepts
 // unchanged, using only the func, affine, arith and memref dialects, and can
-// append an execution harness (a `func @main`) that fills the kernels'
-// inputs deterministically, calls them and prints their outputs for
-// comparison with the IR interpreter.
+// append an execution harness (a `func.func @main`) that fills the kernels'
+// inputs as ir.FillInput does, calls them and prints their outputs for
+// comparison with the IR interpreter (see ParseHarnessOutput).
+//
+// Every kernel op carries its source location. Values are named by
+// ir.Namer, buffers after the source. Packed i4 buffers are i8 memrefs
+// holding two codes per byte, unpacked with shifts.
+//
+// The output is meant to survive the seed pipeline's
+// --affine-loop-tile / --affine-super-vectorize: loops the MLIR 19
+// super-vectorizer would vectorize wrongly (or crash on) carry a guard
+// that keeps it away (see vecguard.go).
 //
 // It imports only ir and internal/diag; it never runs MLIR tools itself
 // (see internal/toolchain).
-//
-// Emission works around two MLIR 19 limitations: float literals need a
-// '.' ("1e+00" is not a float token), and the affine super-vectorizer
-// crashes when a vectorized loop's induction variable is used as an
-// ordinary SSA value, so such uses go through an identity affine.apply.
 package emit

@@ -13,13 +13,16 @@ import (
 type emitter struct {
 	buf   *bytes.Buffer
 	n     *ir.Namer
-	alias map[*ir.Value]string // spellings that are not the Namer's: %r#0, induction-variable copies, elided casts
+	alias map[*ir.Value]string // spellings that are not the Namer's: %r#0, elided casts
 	depth int
 	err   error
+
+	guardBuf *ir.Buffer // the buffer vectorization guards cast (see vecguard.go); nil: no guards
+	width    int64      // the vector width guards assume
 }
 
 func newEmitter(buf *bytes.Buffer) *emitter {
-	return &emitter{buf: buf, n: ir.NewNamer(), alias: map[*ir.Value]string{}, depth: 1}
+	return &emitter{buf: buf, n: ir.NewNamer(), alias: map[*ir.Value]string{}, depth: 1, width: defaultVectorWidth}
 }
 
 // line writes one indented op followed by pos's location.
@@ -55,13 +58,21 @@ func (e *emitter) vals(vs []*ir.Value) string {
 }
 
 // def spells the definition of v (its Namer name).
-func (e *emitter) def(v *ir.Value) string { return e.n.Name(v) }
+func (e *emitter) def(v *ir.Value) string { return e.checked(e.n.Name(v)) }
 
 // tmp returns a fresh name for an MLIR value that has no IR counterpart.
-func (e *emitter) tmp(hint string) string { return e.n.Name(&ir.Value{Name: hint}) }
+func (e *emitter) tmp(hint string) string { return e.checked(e.n.Name(&ir.Value{Name: hint})) }
+
+// checked records an error when name (with '%') is not a valid MLIR SSA name.
+func (e *emitter) checked(name string) string {
+	if !isSSAName(name[1:]) {
+		e.failf(diag.Pos{}, "value name %s is not an MLIR identifier", name)
+	}
+	return name
+}
 
 // dim spells an induction variable inside an affine expression.
-func (e *emitter) dim(v *ir.Value) string { return e.n.Name(v) }
+func (e *emitter) dim(v *ir.Value) string { return e.checked(e.n.Name(v)) }
 
 // types spells the types of vs, comma-separated.
 func types(vs []*ir.Value) string {

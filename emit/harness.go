@@ -2,10 +2,10 @@ package emit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/q35c/q35c/internal/diag"
 	"github.com/q35c/q35c/ir"
 )
 
@@ -13,7 +13,7 @@ import (
 const harnessPrefix = "q35c_"
 
 // emitHarness appends `func.func @main()`, which runs every kernel of m in
-// order: allocate its buffers, fill inputs (see fill) and zero outputs,
+// order: allocate its buffers, fill inputs (see fill.go) and zero outputs,
 // call it, print each output buffer with printMemrefI64, free everything.
 // Helpers are emitted once per storage type, before @main.
 func emitHarness(buf *bytes.Buffer, m *ir.Module) error {
@@ -27,6 +27,9 @@ func emitHarness(buf *bytes.Buffer, m *ir.Module) error {
 		if err := h.run(e, f); err != nil {
 			return err
 		}
+	}
+	if err := errors.Join(e.err, h.err); err != nil {
+		return err
 	}
 	buf.WriteString("\nfunc.func private @printMemrefI64(memref<*xi64>)\n")
 	buf.Write(h.defs.Bytes())
@@ -45,11 +48,11 @@ func checkHarnessName(f *ir.Func) error {
 type harness struct {
 	defs    bytes.Buffer
 	helpers map[string]bool
+	err     error // the first error of a helper's emitter
 }
 
 // run writes the part of @main that runs kernel f.
 func (h *harness) run(e *emitter, f *ir.Func) error {
-	var nopos diag.Pos
 	e.line(nopos, "// %s", f.Name)
 	names := make([]string, len(f.Params))
 	typs := make([]string, len(f.Params))
@@ -84,26 +87,33 @@ func (h *harness) init(e *emitter, b *ir.Buffer, param int, name, t string) {
 		return
 	}
 	s := e.tmp("seed")
-	e.line(diag.Pos{}, "%s = arith.constant %s", s, i32(seed(param)))
+	e.line(nopos, "%s = arith.constant %s", s, i32(seed(param)))
 	fn := h.helper("fill", b)
-	e.line(diag.Pos{}, "func.call @%s(%s, %s) : (%s, i32) -> ()", fn, name, s, t)
+	e.line(nopos, "func.call @%s(%s, %s) : (%s, i32) -> ()", fn, name, s, t)
 }
 
 // call calls helper kind ("zero" or "print") on buffer name.
 func (h *harness) call(e *emitter, kind string, b *ir.Buffer, name, t string) {
-	e.line(diag.Pos{}, "func.call @%s(%s) : (%s) -> ()", h.helper(kind, b), name, t)
+	e.line(nopos, "func.call @%s(%s) : (%s) -> ()", h.helper(kind, b), name, t)
 }
 
-// helper returns the name of the kind helper for b's storage type,
-// defining it on first use.
+// helper returns the name of the kind helper for buffers like b, defining
+// it on first use. Fill and zero helpers work on the storage (bytes of
+// packed buffers); print helpers on the elements (i4 codes of packed
+// buffers), so they are named after the storage or the element type.
 func (h *harness) helper(kind string, b *ir.Buffer) string {
 	shape, elem, _ := storageShape(b) // checked by the caller's memRefType
-	name := harnessPrefix + kind + "_" + strings.TrimSuffix(strings.TrimPrefix(memref(shape, elem), "memref<"), ">")
+	g := &helperGen{shape: shape, elem: elem, t: memref(shape, elem)}
+	if kind == "print" {
+		g.shape, g.elem = b.Shape, b.Elem
+		g.buf = &ir.Buffer{Name: "buf", Kind: b.Kind, Elem: b.Elem, Shape: b.Shape}
+	}
+	name := harnessPrefix + kind + "_" + strings.TrimSuffix(strings.TrimPrefix(memref(g.shape, g.elem), "memref<"), ">")
 	if h.helpers[name] {
 		return name
 	}
 	h.helpers[name] = true
-	g := &helperGen{e: newEmitter(&h.defs), shape: shape, elem: elem, t: memref(shape, elem)}
+	g.e = newEmitter(&h.defs)
 	switch kind {
 	case "fill":
 		g.fill(name)
@@ -111,6 +121,9 @@ func (h *harness) helper(kind string, b *ir.Buffer) string {
 		g.zero(name)
 	default:
 		g.print(name)
+	}
+	if h.err == nil {
+		h.err = g.e.err
 	}
 	return name
 }

@@ -7,19 +7,25 @@ import (
 	"github.com/q35c/q35c/ir"
 )
 
-// helperGen writes one harness helper over buffers of storage type t.
+// helperGen writes one harness helper over buffers of storage type t. Its
+// loops run over shape, with elements of type elem: the storage for fill
+// and zero, the buffer's own elements for print.
 type helperGen struct {
 	e     *emitter
 	shape []int64
 	elem  ir.Type
 	t     string
+	buf   *ir.Buffer // print: the buffer, named "buf", loaded through the kernel emitter
 }
 
+// nopos is the position of harness code, which has no source.
 var nopos diag.Pos
 
 // nest opens one affine.for per dimension, calls body with the element's
 // subscripts and its row-major linear index (as affine expressions), and
-// closes the loops.
+// closes the loops. Every loop carries a vectorization guard (see
+// vecguard.go): the helpers are not worth vectorizing, and the fill
+// loops' index arithmetic is beyond the super-vectorizer.
 func (g *helperGen) nest(body func(idx []*ir.Expr, lin *ir.Expr)) {
 	e := g.e
 	idx := make([]*ir.Expr, len(g.shape))
@@ -28,6 +34,7 @@ func (g *helperGen) nest(body func(idx []*ir.Expr, lin *ir.Expr)) {
 		iv := &ir.Value{Type: ir.Index, Name: fmt.Sprintf("d%d", i)}
 		e.line(nopos, "affine.for %s = 0 to %d {", e.dim(iv), d)
 		e.depth++
+		e.line(nopos, "%s = memref.cast %%buf : %s to %s", e.tmp("guard"), g.t, g.t)
 		idx[i] = ir.Dim(iv)
 		lin = ir.Add(ir.Mul(lin, d), idx[i])
 	}
@@ -67,21 +74,19 @@ func (g *helperGen) fill(name string) {
 }
 
 // print writes `name(%buf)`, which copies every element, widened to i64
-// (floats by their bits), into a 1-D buffer and prints it.
+// (floats by their bits), into a 1-D buffer and prints it. Elements are
+// loaded as kernels load them, so packed i4 codes are unpacked.
 func (g *helperGen) print(name string) {
 	e := g.e
 	fmt.Fprintf(e.buf, "\nfunc.func private @%s(%%buf: %s) {\n", name, g.t)
 	e.n.Reserve("%buf")
-	n := int64(1)
-	for _, d := range g.shape {
-		n *= d
-	}
-	flat := memref([]int64{n}, ir.I64)
+	flat := memref([]int64{g.buf.NumElems()}, ir.I64)
 	e.line(nopos, "%%flat = memref.alloc() : %s", flat)
 	g.nest(func(idx []*ir.Expr, lin *ir.Expr) {
-		v := e.tmp("v")
-		e.line(nopos, "%s = affine.load %%buf[%s] : %s", v, e.inline(idx), g.t)
-		e.line(nopos, "affine.store %s, %%flat[%s] : %s", g.widen(v), e.inline([]*ir.Expr{lin}), flat)
+		load := &ir.Op{Code: ir.OpLoad, Buf: g.buf, Index: ir.AffineIndex(idx...), Results: []*ir.Value{{Type: g.elem, Name: "v"}}}
+		e.load(load)
+		w := g.widen(e.val(load.Result()))
+		e.line(nopos, "affine.store %s, %%flat[%s] : %s", w, e.inline([]*ir.Expr{lin}), flat)
 	})
 	e.line(nopos, "%%unranked = memref.cast %%flat : %s to memref<*xi64>", flat)
 	e.line(nopos, "func.call @printMemrefI64(%%unranked) : (memref<*xi64>) -> ()")

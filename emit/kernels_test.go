@@ -29,7 +29,7 @@ func newKernel(name string, params ...*ir.Buffer) (*ir.Func, kb) {
 // next moves the builder to the next source line and returns it.
 func (b kb) next() kb {
 	*b.line++
-	b.Pos = diag.Pos{File: testFile, Off: 14**b.line + 4}
+	b.Pos = diag.Pos{File: testFile, Off: 14*(*b.line-1) + 4}
 	return b
 }
 
@@ -132,10 +132,12 @@ func gather() *ir.Func {
 }
 
 // bounds: for i in 0..4, for j = max(2i, 1) to min(4i + 5, 16) step 2:
-// O[j] += A[i, j], then a loop whose bounds fold to constants.
+// O[j] += A[i, j] and N[i] counts the iterations; for k = i + 1 to
+// min(4, 3) (which folds): U[i, k] = 1.
 func bounds() *ir.Func {
-	f, b := newKernel("bounds", buf("A", ir.In, ir.F32, 4, 16), buf("O", ir.Out, ir.F32, 16), buf("N", ir.Out, ir.I32, 4))
-	A, O, N := f.Params[0], f.Params[1], f.Params[2]
+	f, b := newKernel("bounds", buf("A", ir.In, ir.F32, 4, 16), buf("O", ir.Out, ir.F32, 16), buf("N", ir.Out, ir.I32, 4),
+		buf("U", ir.Out, ir.I8, 4, 4))
+	A, O, N, U := f.Params[0], f.Params[1], f.Params[2], f.Params[3]
 	b.for0("i", 4, nil, nil, func(b kb, i *ir.Value, _ []*ir.Value) []*ir.Value {
 		lower := []*ir.Expr{ir.Mul(ir.Dim(i), 2), ir.Const(1)}
 		upper := []*ir.Expr{ir.Add(ir.Mul(ir.Dim(i), 4), ir.Const(5)), ir.Const(16)}
@@ -146,6 +148,11 @@ func bounds() *ir.Func {
 			return []*ir.Value{b.next().Bin(ir.OpAdd, args[0], b.ConstInt(ir.I32, 1))}
 		})
 		b.next().Store(cnt.Result(), N, at(i))
+		b.forRange("k", []*ir.Expr{ir.Add(ir.Dim(i), ir.Const(1))}, []*ir.Expr{ir.Const(4), ir.Const(3)}, 1, nil, nil,
+			func(b kb, k *ir.Value, _ []*ir.Value) []*ir.Value {
+				b.next().Store(b.ConstInt(ir.I8, 1), U, at(i, k))
+				return nil
+			})
 		return nil
 	})
 	return f
@@ -236,26 +243,34 @@ func safeRHS(b kb, op ir.Opcode, y *ir.Value) *ir.Value {
 // casts exercises every cast kind, storing results by type.
 func casts() *ir.Func {
 	f, b := newKernel("casts", buf("X", ir.In, ir.I32, 16), buf("F", ir.In, ir.F32, 16), buf("H", ir.In, ir.F16, 16),
-		buf("P", ir.In, ir.I4, 16), buf("O8", ir.Out, ir.I8, 2, 16), buf("O16", ir.Out, ir.I16, 2, 16),
-		buf("O32", ir.Out, ir.I32, 8, 16), buf("O64", ir.Out, ir.I64, 3, 16), buf("OF", ir.Out, ir.F32, 5, 16), buf("OH", ir.Out, ir.F16, 3, 16))
-	X, F, H, P := f.Params[0], f.Params[1], f.Params[2], f.Params[3]
-	outs := map[ir.Type]*ir.Buffer{ir.I8: f.Params[4], ir.I16: f.Params[5], ir.I32: f.Params[6], ir.I64: f.Params[7], ir.F32: f.Params[8], ir.F16: f.Params[9]}
+		buf("P", ir.In, ir.I4, 16), buf("T", ir.In, ir.I16, 2),
+		buf("O8", ir.Out, ir.I8, 2, 16), buf("O16", ir.Out, ir.I16, 3, 16), buf("O32", ir.Out, ir.I32, 9, 16),
+		buf("O64", ir.Out, ir.I64, 3, 16), buf("OF", ir.Out, ir.F32, 6, 16), buf("OH", ir.Out, ir.F16, 4, 16))
+	X, F, H, P, T := f.Params[0], f.Params[1], f.Params[2], f.Params[3], f.Params[4]
+	outs := map[ir.Type]*ir.Buffer{}
+	for _, o := range f.Params[5:] {
+		outs[o.Elem] = o
+	}
 	b.for0("n", 16, nil, nil, func(b kb, n *ir.Value, _ []*ir.Value) []*ir.Value {
 		x, fl, h, p := b.next().Load(X, at(n)), b.next().Load(F, at(n)), b.next().Load(H, at(n)), b.next().Load(P, at(n))
-		hundred := b.next().ConstFloat(ir.F32, 100)
-		big := b.next().Bin(ir.OpMul, fl, hundred)
+		big := b.next().Bin(ir.OpMul, fl, b.ConstFloat(ir.F32, 100))
+		bigH := b.next().Bin(ir.OpMul, h, b.ConstFloat(ir.F16, 100))
 		x8 := b.next().Cast(x, ir.I8)
 		bit := b.next().Cast(x, ir.I1)
 		lt := b.next().Cmp(ir.PredLt, fl, b.ConstFloat(ir.F32, 0))
 		idx := b.next().Cast(x8, ir.Index)
+		// A boolean subscript indexes as 0 or 1.
+		tb := b.next().Load(T, []ir.Subscript{{Dyn: lt}})
 		results := []*ir.Value{
 			x8, b.Cast(p, ir.I8), // trunci, i4 extsi
-			b.Cast(x8, ir.I16), b.Cast(b.Cast(x, ir.I16), ir.I16), // extsi, trunci, same type
+			b.Cast(x8, ir.I16), b.Cast(b.Cast(x, ir.I16), ir.I16), tb, // extsi, trunci, same type
 			b.Cast(bit, ir.I32), b.Cast(lt, ir.I32), b.Cast(idx, ir.I32), b.Cast(big, ir.I32), // extui, index_cast, fptosi
-			b.Cast(h, ir.I32), b.Cast(p, ir.I32), b.Cast(b.Cast(big, ir.Index), ir.I32), x, // f16 fptosi, float->index
+			b.Cast(bigH, ir.I32), b.Cast(p, ir.I32), b.Cast(b.Cast(lt, ir.Index), ir.I32), x, // f16 fptosi, index_castui
+			b.Cast(b.Cast(b.Cast(idx, ir.I64), ir.Index), ir.I32),
 			b.Cast(x, ir.I64), b.Cast(x8, ir.I64), b.Cast(idx, ir.I64),
-			b.Cast(x, ir.F32), b.Cast(h, ir.F32), b.Cast(idx, ir.F32), b.Cast(lt, ir.F32), b.Cast(x8, ir.F32), // sitofp, extf, index->f32, i1
-			b.Cast(fl, ir.F16), b.Cast(x8, ir.F16), b.Cast(b.Cast(x, ir.I16), ir.F16), // truncf, sitofp to f16
+			b.Cast(x, ir.F32), b.Cast(h, ir.F32), b.Cast(lt, ir.F32), b.Cast(x8, ir.F32), // sitofp, extf, uitofp
+			b.Cast(b.Cast(x, ir.I64), ir.F32), b.Cast(bigH, ir.F32),
+			b.Cast(fl, ir.F16), b.Cast(x8, ir.F16), b.Cast(b.Cast(x, ir.I16), ir.F16), b.Cast(lt, ir.F16), // truncf, sitofp
 		}
 		row := map[ir.Type]int64{}
 		for _, v := range results {
@@ -273,7 +288,7 @@ func constants() *ir.Func {
 	f32s := []uint64{0x80000000, 0x3DCCCCCD, 0x00000001, 0x7F800000, 0xFF800000, 0x7FC00000, 0x3F800000, 0x4B000001, 0xC2F6E979}
 	f16s := []uint64{0x8000, 0x2E66, 0x0001, 0x7C00, 0x7E00, 0x3C00, 0x7BFF, 0x3555}
 	f, b := newKernel("constants", buf("F", ir.Out, ir.F32, int64(len(f32s))), buf("H", ir.Out, ir.F16, int64(len(f16s))),
-		buf("I", ir.Out, ir.I8, 4), buf("L", ir.Out, ir.I64, 2))
+		buf("I", ir.Out, ir.I8, 4), buf("L", ir.Out, ir.I64, 2), buf("Z", ir.Out, ir.I4, 2, 4)) // Z is printed unwritten
 	F, H, I, L := f.Params[0], f.Params[1], f.Params[2], f.Params[3]
 	store := func(t ir.Type, bits uint64, dst *ir.Buffer, k int) {
 		c := b.next().Append(&ir.Op{Code: ir.OpConst, Bits: bits, Results: []*ir.Value{f.NewValue(t, fmt.Sprintf("c%d", k))}}).Result()
@@ -285,11 +300,46 @@ func constants() *ir.Func {
 	for k, bits := range f16s {
 		store(ir.F16, bits, H, k)
 	}
-	t, fl := b.next().ConstInt(ir.I1, -1), b.next().ConstInt(ir.I1, 0)
+	t, fl := b.next().ConstInt(ir.I1, 1), b.next().ConstInt(ir.I1, 0)
 	for k, v := range []*ir.Value{b.Cast(t, ir.I8), b.Cast(fl, ir.I8), b.ConstInt(ir.I8, -128), b.Cast(b.ConstInt(ir.I4, -8), ir.I8)} {
 		b.next().Store(v, I, ir.AffineIndex(ir.Const(int64(k))))
 	}
 	b.next().Store(b.ConstInt(ir.I64, -1<<63), L, ir.AffineIndex(ir.Const(0)))
 	b.next().Store(b.ConstInt(ir.I64, 1<<62+12345), L, ir.AffineIndex(ir.Const(1)))
+	return f
+}
+
+// hazards holds the loop shapes MLIR 19's super-vectorizer gets wrong
+// unguarded (see vecguard.go): a strided store, a step-2 loop, an
+// induction variable used as a value, a trip count that is not a multiple
+// of 8, and stores invariant along their loop.
+func hazards() *ir.Func {
+	f, b := newKernel("hazards", buf("A", ir.In, ir.F32, 64), buf("O", ir.Out, ir.F32, 64), buf("C", ir.Out, ir.I32, 16),
+		buf("E", ir.Out, ir.F32, 16), buf("S", ir.Out, ir.F32, 4))
+	A, O, C, E, S := f.Params[0], f.Params[1], f.Params[2], f.Params[3], f.Params[4]
+	b.for0("j", 16, nil, nil, func(b kb, j *ir.Value, _ []*ir.Value) []*ir.Value {
+		b.next().Store(b.Load(A, at(j)), O, ir.AffineIndex(ir.Mul(ir.Dim(j), 2)))
+		return nil
+	})
+	b.forRange("j", []*ir.Expr{ir.Const(1)}, []*ir.Expr{ir.Const(33)}, 2, nil, nil, func(b kb, j *ir.Value, _ []*ir.Value) []*ir.Value {
+		b.next().Store(b.Bin(ir.OpAdd, b.Load(A, at(j)), b.ConstFloat(ir.F32, 2)), O, at(j))
+		return nil
+	})
+	b.for0("j", 16, nil, nil, func(b kb, j *ir.Value, _ []*ir.Value) []*ir.Value {
+		b.next().Store(b.Bin(ir.OpMul, b.Cast(j, ir.I32), b.ConstInt(ir.I32, 3)), C, at(j))
+		return nil
+	})
+	b.for0("j", 12, nil, nil, func(b kb, j *ir.Value, _ []*ir.Value) []*ir.Value {
+		b.next().Store(b.Load(A, at(j)), E, at(j))
+		return nil
+	})
+	b.for0("i", 4, nil, nil, func(b kb, i *ir.Value, _ []*ir.Value) []*ir.Value {
+		b.for0("j", 16, nil, nil, func(b kb, j *ir.Value, _ []*ir.Value) []*ir.Value {
+			x := b.next().Load(A, ir.AffineIndex(ir.Add(ir.Mul(ir.Dim(i), 16), ir.Dim(j))))
+			b.next().Store(b.Bin(ir.OpAdd, b.Load(S, at(i)), x), S, at(i))
+			return nil
+		})
+		return nil
+	})
 	return f
 }

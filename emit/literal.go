@@ -87,5 +87,11 @@ func isSuffixID(s string) bool {
 	return s != ""
 }
 
+// isSSAName reports whether s can follow '%' as a value name: digits only
+// (the Namer's numbered values) or a suffix identifier.
+func isSSAName(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == "" || isSuffixID(s)
+}
+
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }

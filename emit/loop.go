@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/q35c/q35c/internal/diag"
 	"github.com/q35c/q35c/ir"
 )
 
@@ -30,9 +29,9 @@ func (e *emitter) loop(op *ir.Op) {
 	if len(l.IterArgs) > 0 {
 		head += fmt.Sprintf(" iter_args(%s) -> (%s)", e.iterArgs(op), types(l.IterArgs))
 	}
-	e.line(diag.Pos{}, "%s%s {", e.results(op), head)
+	e.line(nopos, "%s%s {", e.results(op), head)
 	e.depth++
-	e.ivCopy(op)
+	e.guard(op)
 	e.block(l.Body)
 	e.depth--
 	e.line(op.Pos, "}")
@@ -54,15 +53,16 @@ func (e *emitter) bound(exprs []*ir.Expr, fn string) (string, bool) {
 	return fn + " " + m, true
 }
 
-// foldConst returns the max (or min) of exprs when all are constants.
-func foldConst(exprs []*ir.Expr, max bool) (int64, bool) {
+// foldConst returns the max (lower bounds) or min (upper bounds) of exprs
+// when all are constants.
+func foldConst(exprs []*ir.Expr, lower bool) (int64, bool) {
 	var r int64
 	for i, x := range exprs {
 		c, ok := x.IsConst()
 		if !ok {
 			return 0, false
 		}
-		if i == 0 || max && c > r || !max && c < r {
+		if i == 0 || lower && c > r || !lower && c < r {
 			r = c
 		}
 	}
@@ -87,39 +87,21 @@ func (e *emitter) results(op *ir.Op) string {
 	case 1:
 		return e.def(op.Result()) + " = "
 	}
-	group := e.tmp(op.Results[0].Name)
+	group := e.tmp(groupName(op.Results))
 	for i, r := range op.Results {
 		e.alias[r] = fmt.Sprintf("%s#%d", group, i)
 	}
 	return fmt.Sprintf("%s:%d = ", group, len(op.Results))
 }
 
-// ivCopy gives the loop's induction variable an identity affine.apply
-// copy when the body uses it as an ordinary operand. MLIR 19's
-// --affine-super-vectorize crashes (segfault in AffineForOp verification)
-// on loops whose IV feeds a non-affine op directly; through affine.apply
-// the loop is left unvectorized instead.
-func (e *emitter) ivCopy(op *ir.Op) {
-	iv := op.Loop.IV
-	if !usesAsOperand(op.Loop.Body, iv) {
-		return
+// groupName joins the results' names ("min_max") when they all have one.
+func groupName(rs []*ir.Value) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		if r.Name == "" {
+			return ""
+		}
+		names[i] = r.Name
 	}
-	name := e.tmp(iv.Name)
-	e.line(op.Pos, "%s = affine.apply affine_map<(d0) -> (d0)>(%s)", name, e.dim(iv))
-	e.alias[iv] = name
-}
-
-// usesAsOperand reports whether any op in b (or nested loops) takes v as
-// an operand or dynamic subscript, rather than inside an affine expression.
-func usesAsOperand(b *ir.Block, v *ir.Value) bool {
-	found := false
-	b.Walk(func(op *ir.Op) {
-		for _, a := range op.Args {
-			found = found || a == v
-		}
-		for _, s := range op.Index {
-			found = found || s.Dyn == v
-		}
-	})
-	return found
+	return strings.Join(names, "_")
 }

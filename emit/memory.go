@@ -108,14 +108,21 @@ func hasDyn(idx []ir.Subscript) bool {
 
 // indexValue defines (or reuses) an index value equal to subscript s.
 func (e *emitter) indexValue(pos diag.Pos, s ir.Subscript) string {
+	if s.Affine != nil && s.Affine.Kind == ir.ExprDim {
+		return e.dim(s.Affine.Dim)
+	}
 	if s.Affine != nil {
 		return e.apply(pos, s.Affine, "idx")
 	}
 	if s.Dyn.Type.IsIndex() {
 		return e.val(s.Dyn)
 	}
+	op := "index_cast"
+	if s.Dyn.Type == ir.I1 { // a boolean indexes as 0 or 1
+		op = "index_castui"
+	}
 	name := e.tmp("idx")
-	e.line(pos, "%s = arith.index_cast %s : %s to index", name, e.val(s.Dyn), s.Dyn.Type)
+	e.line(pos, "%s = arith.%s %s : %s to index", name, op, e.val(s.Dyn), s.Dyn.Type)
 	return name
 }
 

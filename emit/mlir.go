@@ -14,6 +14,12 @@ type Options struct {
 	// Harness appends a `func.func @main()` that runs every kernel on
 	// deterministic inputs and prints its outputs (see ParseHarnessOutput).
 	Harness bool
+
+	// VectorWidth is the virtual vector size of the MLIR affine
+	// super-vectorizer the output may be run through; loops it would
+	// vectorize wrongly at that width carry a guard (see vecguard.go).
+	// Zero means 8.
+	VectorWidth int
 }
 
 // MLIR writes m as an MLIR module. The output is deterministic: the same
@@ -23,7 +29,7 @@ func MLIR(w io.Writer, m *ir.Module, opts Options) error {
 	fmt.Fprintf(&buf, "// MLIR emitted by q35c for %q\n", m.Name)
 	for _, f := range m.Funcs {
 		buf.WriteByte('\n')
-		if err := emitFunc(&buf, f); err != nil {
+		if err := emitFunc(&buf, f, opts); err != nil {
 			return err
 		}
 	}
@@ -37,11 +43,17 @@ func MLIR(w io.Writer, m *ir.Module, opts Options) error {
 }
 
 // emitFunc writes one kernel as a func.func.
-func emitFunc(buf *bytes.Buffer, f *ir.Func) error {
+func emitFunc(buf *bytes.Buffer, f *ir.Func, opts Options) error {
 	if !isBareID(f.Name) {
 		return fmt.Errorf("%s: emit: function name %q is not an MLIR identifier", f.Pos, f.Name)
 	}
 	e := newEmitter(buf)
+	if opts.VectorWidth > 0 {
+		e.width = int64(opts.VectorWidth)
+	}
+	if len(f.Params) > 0 {
+		e.guardBuf = f.Params[0]
+	}
 	params, err := e.params(f)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/q35c/q35c/internal/diag"
 	"github.com/q35c/q35c/internal/toolchain"
 	"github.com/q35c/q35c/ir"
 )
@@ -25,6 +26,7 @@ var testKernels = []struct {
 	{"binary_f32", func() *ir.Func { return binaryOps(ir.F32) }},
 	{"casts", casts},
 	{"constants", constants},
+	{"hazards", hazards},
 }
 
 func emitString(t *testing.T, m *ir.Module, opts Options) []byte {
@@ -88,4 +90,60 @@ func itoa3(n int) string {
 		n /= 10
 	}
 	return string(s)
+}
+
+// TestSafeLoopsStillVectorize checks that the vectorization guards leave
+// the loops they need not guard to the super-vectorizer.
+func TestSafeLoopsStillVectorize(t *testing.T) {
+	toolchain.Require(t, "mlir-opt")
+	t.Parallel()
+	src := emitString(t, module(matmul(), binaryOps(ir.F32)), Options{Harness: true})
+	out, err := toolchain.Opt(context.Background(), src, prePasses...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"vector.transfer_read", "arith.mulf %1, %2 : vector<8xf32>", "arith.divf"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("after %v the module has no %q", prePasses, want)
+		}
+	}
+}
+
+// TestLocations checks that every kernel op carries its source location
+// through mlir-opt, including file names that need escaping.
+func TestLocations(t *testing.T) {
+	toolchain.Require(t, "mlir-opt")
+	t.Parallel()
+	f := dotI4()
+	weird := diag.NewFile(`we"ird\name.q35`, testFile.Src)
+	f.Pos.File = weird
+	f.Body.Walk(func(op *ir.Op) { op.Pos.File = weird })
+	src := emitString(t, module(f), Options{})
+	out, err := toolchain.Opt(context.Background(), src, "--mlir-print-debuginfo", "--mlir-print-local-scope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`: i32 loc("we\22ird\\name.q35":7:5)`, `} loc("we\22ird\\name.q35":1:1)`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("mlir-opt output lacks %s:\n%s", want, out)
+		}
+	}
+	for i, line := range bytes.Split(src, []byte("\n")) {
+		if bytes.Contains(line, []byte("arith.")) && !bytes.Contains(line, []byte(" loc(")) {
+			t.Errorf("line %d has no location: %s", i+1, line)
+		}
+	}
+}
+
+// TestWholeModule runs every test kernel from one module, so the harness
+// calls several kernels in order and shares its helpers.
+func TestWholeModule(t *testing.T) {
+	toolchain.Require(t, "mlir-opt", "mlir-cpu-runner")
+	t.Parallel()
+	var fs []*ir.Func
+	for _, k := range testKernels {
+		fs = append(fs, k.build())
+	}
+	m := module(fs...)
+	compareOutputs(t, m, runHarness(t, m, prePasses), interpret(t, m))
 }

@@ -46,7 +46,7 @@ func syntaxError(src *diag.File, err error) diag.Diagnostic {
 	msg = strings.ReplaceAll(msg, "<ident>", "a name")
 	msg = strings.ReplaceAll(msg, `unexpected token "<EOF>"`, "unexpected end of file")
 	if end := len(bytes.TrimRight(src.Src, " \t\r\n")); off >= end && end > 0 {
-		off = end - 1 // point at the last thing written, not past it
+		off = end // just after the last thing written, not on a blank line below
 	}
 	return diag.Diagnostic{Severity: diag.Error, Span: diag.SpanOf(diag.Pos{File: src, Off: off}, width), Msg: "syntax error: " + msg}
 }

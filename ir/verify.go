@@ -28,9 +28,13 @@ func Verify(m *Module) error {
 	return p.err()
 }
 
-// VerifyFunc checks that f is well formed: parameters, op arities and
-// types, loop structure, subscripts and SSA scoping (see the checks in
-// verify_op.go and verify_loop.go). Operands are numbered from 0.
+// VerifyFunc checks that f is well formed: its parameters; each op's
+// operand and result counts and types; loads and stores (buffer, rank,
+// subscripts, no stores into inputs or packed buffers); loops (step,
+// bounds over enclosing induction variables, iteration arguments, a final
+// matching yield); and SSA form (each value defined once, with the right
+// Def, before every use and in a scope enclosing it). Messages number
+// operands from 0.
 func VerifyFunc(f *Func) error {
 	var p problems
 	verifyFunc(f, &p)
@@ -44,6 +48,7 @@ func verifyFunc(f *Func, p *problems) {
 		visible: map[*Value]bool{},
 		defined: map[*Value]bool{},
 		ids:     map[int]*Value{},
+		ops:     map[*Op]bool{},
 	}
 	v.checkParams()
 	if f.Body == nil {
@@ -97,8 +102,9 @@ type verifier struct {
 	visible map[*Value]bool // defined and in scope here
 	defined map[*Value]bool // defined anywhere so far
 	ids     map[int]*Value
-	stack   []*Value // visible values in definition order, popped per block
-	ivs     []*Value // induction variables of the enclosing loops, innermost last
+	ops     map[*Op]bool // ops seen so far (an op must appear once: a loop must not contain itself)
+	stack   []*Value     // visible values in definition order, popped per block
+	ivs     []*Value     // induction variables of the enclosing loops, innermost last
 }
 
 // errf reports a problem with op, or with the function itself when op is nil.
@@ -180,6 +186,11 @@ func (v *verifier) block(b *Block, loop *Op) {
 			v.errf(nil, "nil op")
 			continue
 		}
+		if v.ops[op] {
+			v.errf(op, "appears more than once in the function")
+			continue
+		}
+		v.ops[op] = true
 		if op.Code == OpYield && (loop == nil || i != len(b.Ops)-1) {
 			v.errf(op, "yield may only be the last op of a loop body")
 		}

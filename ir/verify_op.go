@@ -62,21 +62,21 @@ func (v *verifier) typecheck(op *Op) {
 	case op.Code == OpConst:
 		v.checkConst(op)
 	case op.Code.IsBinary():
-		v.sameTypes(op, op.Args[0].Type, op.Args[1:], op.Results)
+		v.sameTypes(op, op.Args[0].Type, 1, op.Results)
 		if t := op.Args[0].Type; op.Code.IntOnly() && t.IsFloat() {
 			v.errf(op, "%s is defined only on integers, not on %s", op.Code, t)
 		}
 	case op.Code == OpNeg:
-		v.sameTypes(op, op.Args[0].Type, nil, op.Results)
+		v.sameTypes(op, op.Args[0].Type, 1, op.Results)
 	case op.Code == OpCmp:
-		v.sameTypes(op, op.Args[0].Type, op.Args[1:], nil)
+		v.sameTypes(op, op.Args[0].Type, 1, nil)
 		v.wantType(op, "result", op.Results[0].Type, I1)
 		if op.Pred > PredGe {
 			v.errf(op, "invalid predicate %d", op.Pred)
 		}
 	case op.Code == OpSelect:
 		v.wantType(op, "operand 0 (the condition)", op.Args[0].Type, I1)
-		v.sameTypes(op, op.Args[1].Type, op.Args[2:], op.Results)
+		v.sameTypes(op, op.Args[1].Type, 2, op.Results)
 	case op.Code == OpCast:
 		if from, to := op.Args[0].Type, op.Results[0].Type; !CastOK(from, to) {
 			v.errf(op, "cannot cast %s to %s", from, to)
@@ -86,10 +86,10 @@ func (v *verifier) typecheck(op *Op) {
 	}
 }
 
-// sameTypes checks that operands args (numbered from 1) and results have type t.
-func (v *verifier) sameTypes(op *Op, t Type, args, results []*Value) {
-	for i, a := range args {
-		v.wantType(op, fmt.Sprintf("operand %d", i+1), a.Type, t)
+// sameTypes checks that the operands from number first on and results have type t.
+func (v *verifier) sameTypes(op *Op, t Type, first int, results []*Value) {
+	for i := first; i < len(op.Args); i++ {
+		v.wantType(op, fmt.Sprintf("operand %d", i), op.Args[i].Type, t)
 	}
 	for i, r := range results {
 		v.wantType(op, fmt.Sprintf("result %d", i), r.Type, t)

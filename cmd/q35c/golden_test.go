@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/q35c/q35c/internal/golden"
+	"github.com/q35c/q35c/internal/toolchain"
 )
 
 // Every kernel's IR and MLIR text is pinned by a golden file; the AST of one
@@ -50,5 +51,23 @@ func TestGoldensHaveSources(t *testing.T) {
 		if _, err := os.Stat(src); err != nil {
 			t.Errorf("golden %s has no source %s", g, src)
 		}
+	}
+}
+
+// The README documents the real mlir-opt pipeline: the same passes the
+// end-to-end tests run.
+func TestREADMEDocumentsTestedPipeline(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(string(readme), `"`, "")
+	for _, pass := range append(append([]string{}, seedPipeline...), toolchain.LLVMPipeline...) {
+		if !strings.Contains(text, pass) {
+			t.Errorf("README.md does not show the pass %s that the tests run", pass)
+		}
+	}
+	if strings.Contains(text, "--affine-vectorize=") {
+		t.Error("README.md uses --affine-vectorize, which does not exist in MLIR")
 	}
 }

@@ -21,9 +21,11 @@ func Require(t testing.TB, names ...string) {
 		}
 		if os.Getenv(RequireEnv) == "1" {
 			t.Fatalf("%s is required (%s=1): %v", name, RequireEnv, err)
+			return
 		}
 		t.Skipf("SKIP: %s not found; install mlir-19-tools (%s) or put it on PATH; set %s=1 to fail instead of skipping: %v",
 			name, InstallHint, RequireEnv, err)
+		return
 	}
 }
 

@@ -6,14 +6,18 @@ import (
 	"testing"
 )
 
+// printFive prints 0, -3, ..., -12. The loop carries the value instead of
+// converting its induction variable, which --affine-super-vectorize in
+// MLIR 19 would crash on.
 const printFive = `func.func private @printMemrefI64(memref<*xi64>)
 func.func @main() {
   %b = memref.alloc() : memref<5xi64>
-  affine.for %i = 0 to 5 {
-    %v = arith.index_cast %i : index to i64
-    %m = arith.constant -3 : i64
-    %x = arith.muli %v, %m : i64
+  %zero = arith.constant 0 : i64
+  %m = arith.constant -3 : i64
+  %last = affine.for %i = 0 to 5 iter_args(%x = %zero) -> (i64) {
     affine.store %x, %b[%i] : memref<5xi64>
+    %next = arith.addi %x, %m : i64
+    affine.yield %next : i64
   }
   %u = memref.cast %b : memref<5xi64> to memref<*xi64>
   func.call @printMemrefI64(%u) : (memref<*xi64>) -> ()

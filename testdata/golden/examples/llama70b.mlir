@@ -2,20 +2,21 @@
 
 func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22), %W: memref<8192x3584xi8> loc("examples/llama70b.q35":14:39), %Se: memref<8192x64xf32> loc("examples/llama70b.q35":14:64), %So: memref<8192x64xf32> loc("examples/llama70b.q35":14:86), %C: memref<1x8192xf32> loc("examples/llama70b.q35":14:108)) {
   affine.for %m = 0 to 1 {
+    %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":15:3)
     affine.for %n = 0 to 8192 {
+      %guard.1 = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":16:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":17:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc4 = arith.constant 0 : i32 loc("examples/llama70b.q35":19:25)
         %acc3 = arith.constant 0 : i32 loc("examples/llama70b.q35":20:25)
-        %acc4.2:2 = affine.for %b = affine_map<(d0) -> (d0 * 8)>(%g) to affine_map<(d0) -> ((d0 + 1) * 8)>(%g) iter_args(%acc4.1 = %acc4, %acc3.1 = %acc3) -> (i32, i32) {
+        %acc4_acc3:2 = affine.for %b = affine_map<(d0) -> (d0 * 8)>(%g) to affine_map<(d0) -> ((d0 + 1) * 8)>(%g) iter_args(%acc4.1 = %acc4, %acc3.1 = %acc3) -> (i32, i32) {
           %0 = affine.load %W[%n, %b * 7 + 6] : memref<8192x3584xi8> loc("examples/llama70b.q35":22:22)
           %high = arith.extsi %0 : i8 to i32 loc("examples/llama70b.q35":22:22)
-          %acc4.4:2 = affine.for %j = 0 to 8 iter_args(%acc4.3 = %acc4.1, %acc3.2 = %acc3.1) -> (i32, i32) {
-            %j.1 = affine.apply affine_map<(d0) -> (d0)>(%j) loc("examples/llama70b.q35":23:11)
+          %acc4_acc3.1:2 = affine.for %j = 0 to 8 iter_args(%acc4.2 = %acc4.1, %acc3.2 = %acc3.1) -> (i32, i32) {
             %1 = affine.load %W[%n, %b * 7 + %j floordiv 2] : memref<8192x3584xi8> loc("examples/llama70b.q35":25:24)
             %2 = arith.extsi %1 : i8 to i32 loc("examples/llama70b.q35":25:24)
             %3 = arith.constant 2 : index loc("examples/llama70b.q35":25:59)
-            %4 = arith.remsi %j.1, %3 : index loc("examples/llama70b.q35":25:57)
+            %4 = arith.remsi %j, %3 : index loc("examples/llama70b.q35":25:57)
             %5 = arith.constant 4 : index loc("examples/llama70b.q35":25:63)
             %6 = arith.muli %4, %5 : index loc("examples/llama70b.q35":25:61)
             %7 = arith.index_cast %6 : index to i32 loc("examples/llama70b.q35":25:55)
@@ -25,14 +26,14 @@ func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22
             %10 = affine.load %W[%n, %b * 7 + 4 + %j floordiv 4] : memref<8192x3584xi8> loc("examples/llama70b.q35":26:24)
             %11 = arith.extsi %10 : i8 to i32 loc("examples/llama70b.q35":26:24)
             %12 = arith.constant 4 : index loc("examples/llama70b.q35":26:63)
-            %13 = arith.remsi %j.1, %12 : index loc("examples/llama70b.q35":26:61)
+            %13 = arith.remsi %j, %12 : index loc("examples/llama70b.q35":26:61)
             %14 = arith.constant 2 : index loc("examples/llama70b.q35":26:67)
             %15 = arith.muli %13, %14 : index loc("examples/llama70b.q35":26:65)
             %16 = arith.index_cast %15 : index to i32 loc("examples/llama70b.q35":26:59)
             %17 = arith.shrsi %11, %16 : i32 loc("examples/llama70b.q35":26:55)
             %18 = arith.constant 3 : i32 loc("examples/llama70b.q35":26:80)
             %lo2 = arith.andi %17, %18 : i32 loc("examples/llama70b.q35":26:78)
-            %19 = arith.index_cast %j.1 : index to i32 loc("examples/llama70b.q35":27:32)
+            %19 = arith.index_cast %j : index to i32 loc("examples/llama70b.q35":27:32)
             %20 = arith.shrsi %high, %19 : i32 loc("examples/llama70b.q35":27:29)
             %21 = arith.constant 1 : i32 loc("examples/llama70b.q35":27:44)
             %hi1 = arith.andi %20, %21 : i32 loc("examples/llama70b.q35":27:42)
@@ -46,19 +47,19 @@ func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22
             %27 = affine.load %A[%m, %b * 16 + %j * 2] : memref<1x8192xi8> loc("examples/llama70b.q35":30:22)
             %28 = arith.extsi %27 : i8 to i32 loc("examples/llama70b.q35":30:22)
             %29 = arith.muli %28, %q4 : i32 loc("examples/llama70b.q35":30:51)
-            %acc4.5 = arith.addi %acc4.3, %29 : i32 loc("examples/llama70b.q35":30:13)
+            %acc4.3 = arith.addi %acc4.2, %29 : i32 loc("examples/llama70b.q35":30:13)
             %30 = affine.load %A[%m, %b * 16 + %j * 2 + 1] : memref<1x8192xi8> loc("examples/llama70b.q35":31:22)
             %31 = arith.extsi %30 : i8 to i32 loc("examples/llama70b.q35":31:22)
             %32 = arith.muli %31, %q3 : i32 loc("examples/llama70b.q35":31:55)
             %acc3.3 = arith.addi %acc3.2, %32 : i32 loc("examples/llama70b.q35":31:13)
-            affine.yield %acc4.5, %acc3.3 : i32, i32 loc("examples/llama70b.q35":32:11)
+            affine.yield %acc4.3, %acc3.3 : i32, i32 loc("examples/llama70b.q35":32:11)
           } loc("examples/llama70b.q35":23:11)
-          affine.yield %acc4.4#0, %acc4.4#1 : i32, i32 loc("examples/llama70b.q35":33:9)
+          affine.yield %acc4_acc3.1#0, %acc4_acc3.1#1 : i32, i32 loc("examples/llama70b.q35":33:9)
         } loc("examples/llama70b.q35":21:9)
-        %33 = arith.sitofp %acc4.2#0 : i32 to f32 loc("examples/llama70b.q35":34:17)
+        %33 = arith.sitofp %acc4_acc3#0 : i32 to f32 loc("examples/llama70b.q35":34:17)
         %34 = affine.load %Se[%n, %g] : memref<8192x64xf32> loc("examples/llama70b.q35":34:32)
         %35 = arith.mulf %33, %34 : f32 loc("examples/llama70b.q35":34:30)
-        %36 = arith.sitofp %acc4.2#1 : i32 to f32 loc("examples/llama70b.q35":34:44)
+        %36 = arith.sitofp %acc4_acc3#1 : i32 to f32 loc("examples/llama70b.q35":34:44)
         %37 = affine.load %So[%n, %g] : memref<8192x64xf32> loc("examples/llama70b.q35":34:59)
         %38 = arith.mulf %36, %37 : f32 loc("examples/llama70b.q35":34:57)
         %39 = arith.addf %35, %38 : f32 loc("examples/llama70b.q35":34:41)
@@ -73,20 +74,21 @@ func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22
 
 func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:23), %W: memref<8192x3584xi8> loc("examples/llama70b.q35":41:41), %Se: memref<8192x64xf32> loc("examples/llama70b.q35":41:66), %So: memref<8192x64xf32> loc("examples/llama70b.q35":41:88), %C: memref<32x8192xf32> loc("examples/llama70b.q35":41:110)) {
   affine.for %m = 0 to 32 {
+    %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":42:3)
     affine.for %n = 0 to 8192 {
+      %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":43:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":44:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc4 = arith.constant 0 : i32 loc("examples/llama70b.q35":46:25)
         %acc3 = arith.constant 0 : i32 loc("examples/llama70b.q35":47:25)
-        %acc4.2:2 = affine.for %b = affine_map<(d0) -> (d0 * 8)>(%g) to affine_map<(d0) -> ((d0 + 1) * 8)>(%g) iter_args(%acc4.1 = %acc4, %acc3.1 = %acc3) -> (i32, i32) {
+        %acc4_acc3:2 = affine.for %b = affine_map<(d0) -> (d0 * 8)>(%g) to affine_map<(d0) -> ((d0 + 1) * 8)>(%g) iter_args(%acc4.1 = %acc4, %acc3.1 = %acc3) -> (i32, i32) {
           %0 = affine.load %W[%n, %b * 7 + 6] : memref<8192x3584xi8> loc("examples/llama70b.q35":49:22)
           %high = arith.extsi %0 : i8 to i32 loc("examples/llama70b.q35":49:22)
-          %acc4.4:2 = affine.for %j = 0 to 8 iter_args(%acc4.3 = %acc4.1, %acc3.2 = %acc3.1) -> (i32, i32) {
-            %j.1 = affine.apply affine_map<(d0) -> (d0)>(%j) loc("examples/llama70b.q35":50:11)
+          %acc4_acc3.1:2 = affine.for %j = 0 to 8 iter_args(%acc4.2 = %acc4.1, %acc3.2 = %acc3.1) -> (i32, i32) {
             %1 = affine.load %W[%n, %b * 7 + %j floordiv 2] : memref<8192x3584xi8> loc("examples/llama70b.q35":52:24)
             %2 = arith.extsi %1 : i8 to i32 loc("examples/llama70b.q35":52:24)
             %3 = arith.constant 2 : index loc("examples/llama70b.q35":52:59)
-            %4 = arith.remsi %j.1, %3 : index loc("examples/llama70b.q35":52:57)
+            %4 = arith.remsi %j, %3 : index loc("examples/llama70b.q35":52:57)
             %5 = arith.constant 4 : index loc("examples/llama70b.q35":52:63)
             %6 = arith.muli %4, %5 : index loc("examples/llama70b.q35":52:61)
             %7 = arith.index_cast %6 : index to i32 loc("examples/llama70b.q35":52:55)
@@ -96,14 +98,14 @@ func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:
             %10 = affine.load %W[%n, %b * 7 + 4 + %j floordiv 4] : memref<8192x3584xi8> loc("examples/llama70b.q35":53:24)
             %11 = arith.extsi %10 : i8 to i32 loc("examples/llama70b.q35":53:24)
             %12 = arith.constant 4 : index loc("examples/llama70b.q35":53:63)
-            %13 = arith.remsi %j.1, %12 : index loc("examples/llama70b.q35":53:61)
+            %13 = arith.remsi %j, %12 : index loc("examples/llama70b.q35":53:61)
             %14 = arith.constant 2 : index loc("examples/llama70b.q35":53:67)
             %15 = arith.muli %13, %14 : index loc("examples/llama70b.q35":53:65)
             %16 = arith.index_cast %15 : index to i32 loc("examples/llama70b.q35":53:59)
             %17 = arith.shrsi %11, %16 : i32 loc("examples/llama70b.q35":53:55)
             %18 = arith.constant 3 : i32 loc("examples/llama70b.q35":53:80)
             %lo2 = arith.andi %17, %18 : i32 loc("examples/llama70b.q35":53:78)
-            %19 = arith.index_cast %j.1 : index to i32 loc("examples/llama70b.q35":54:32)
+            %19 = arith.index_cast %j : index to i32 loc("examples/llama70b.q35":54:32)
             %20 = arith.shrsi %high, %19 : i32 loc("examples/llama70b.q35":54:29)
             %21 = arith.constant 1 : i32 loc("examples/llama70b.q35":54:44)
             %hi1 = arith.andi %20, %21 : i32 loc("examples/llama70b.q35":54:42)
@@ -117,19 +119,19 @@ func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:
             %27 = affine.load %A[%m, %b * 16 + %j * 2] : memref<32x8192xi8> loc("examples/llama70b.q35":57:22)
             %28 = arith.extsi %27 : i8 to i32 loc("examples/llama70b.q35":57:22)
             %29 = arith.muli %28, %q4 : i32 loc("examples/llama70b.q35":57:51)
-            %acc4.5 = arith.addi %acc4.3, %29 : i32 loc("examples/llama70b.q35":57:13)
+            %acc4.3 = arith.addi %acc4.2, %29 : i32 loc("examples/llama70b.q35":57:13)
             %30 = affine.load %A[%m, %b * 16 + %j * 2 + 1] : memref<32x8192xi8> loc("examples/llama70b.q35":58:22)
             %31 = arith.extsi %30 : i8 to i32 loc("examples/llama70b.q35":58:22)
             %32 = arith.muli %31, %q3 : i32 loc("examples/llama70b.q35":58:55)
             %acc3.3 = arith.addi %acc3.2, %32 : i32 loc("examples/llama70b.q35":58:13)
-            affine.yield %acc4.5, %acc3.3 : i32, i32 loc("examples/llama70b.q35":59:11)
+            affine.yield %acc4.3, %acc3.3 : i32, i32 loc("examples/llama70b.q35":59:11)
           } loc("examples/llama70b.q35":50:11)
-          affine.yield %acc4.4#0, %acc4.4#1 : i32, i32 loc("examples/llama70b.q35":60:9)
+          affine.yield %acc4_acc3.1#0, %acc4_acc3.1#1 : i32, i32 loc("examples/llama70b.q35":60:9)
         } loc("examples/llama70b.q35":48:9)
-        %33 = arith.sitofp %acc4.2#0 : i32 to f32 loc("examples/llama70b.q35":61:17)
+        %33 = arith.sitofp %acc4_acc3#0 : i32 to f32 loc("examples/llama70b.q35":61:17)
         %34 = affine.load %Se[%n, %g] : memref<8192x64xf32> loc("examples/llama70b.q35":61:32)
         %35 = arith.mulf %33, %34 : f32 loc("examples/llama70b.q35":61:30)
-        %36 = arith.sitofp %acc4.2#1 : i32 to f32 loc("examples/llama70b.q35":61:44)
+        %36 = arith.sitofp %acc4_acc3#1 : i32 to f32 loc("examples/llama70b.q35":61:44)
         %37 = affine.load %So[%n, %g] : memref<8192x64xf32> loc("examples/llama70b.q35":61:59)
         %38 = arith.mulf %36, %37 : f32 loc("examples/llama70b.q35":61:57)
         %39 = arith.addf %35, %38 : f32 loc("examples/llama70b.q35":61:41)
@@ -144,7 +146,9 @@ func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:
 
 func.func @matmul_i8_i4_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":68:24), %W: memref<8192x4096xi8> loc("examples/llama70b.q35":68:41), %S: memref<8192x64xf32> loc("examples/llama70b.q35":68:57), %C: memref<1x8192xf32> loc("examples/llama70b.q35":68:78)) {
   affine.for %m = 0 to 1 {
+    %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":69:3)
     affine.for %n = 0 to 8192 {
+      %guard.1 = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":70:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":71:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc = arith.constant 0 : i32 loc("examples/llama70b.q35":73:24)
@@ -177,7 +181,9 @@ func.func @matmul_i8_i4_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":68:
 
 func.func @matmul_i8_i4_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":84:25), %W: memref<8192x4096xi8> loc("examples/llama70b.q35":84:43), %S: memref<8192x64xf32> loc("examples/llama70b.q35":84:59), %C: memref<32x8192xf32> loc("examples/llama70b.q35":84:80)) {
   affine.for %m = 0 to 32 {
+    %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":85:3)
     affine.for %n = 0 to 8192 {
+      %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":86:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":87:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc = arith.constant 0 : i32 loc("examples/llama70b.q35":89:24)

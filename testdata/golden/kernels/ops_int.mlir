@@ -2,7 +2,7 @@
 
 func.func @int_ops(%A: memref<64xi32> loc("testdata/kernels/ops_int.q35":5:16), %B: memref<64xi32> loc("testdata/kernels/ops_int.q35":5:30), %C8: memref<64xi8> loc("testdata/kernels/ops_int.q35":5:44), %D: memref<64xi16> loc("testdata/kernels/ops_int.q35":5:58), %E: memref<64xi64> loc("testdata/kernels/ops_int.q35":5:72), %O32: memref<64x12xi32> loc("testdata/kernels/ops_int.q35":6:16), %O8: memref<64x4xi8> loc("testdata/kernels/ops_int.q35":6:37), %O64: memref<64x2xi64> loc("testdata/kernels/ops_int.q35":6:55)) {
   affine.for %i = 0 to 64 {
-    %i.1 = affine.apply affine_map<(d0) -> (d0)>(%i) loc("testdata/kernels/ops_int.q35":7:3)
+    %guard = memref.cast %A : memref<64xi32> to memref<64xi32> loc("testdata/kernels/ops_int.q35":7:3)
     %a = affine.load %A[%i] : memref<64xi32> loc("testdata/kernels/ops_int.q35":8:13)
     %0 = affine.load %B[%i] : memref<64xi32> loc("testdata/kernels/ops_int.q35":9:13)
     %1 = arith.constant 1 : i32 loc("testdata/kernels/ops_int.q35":9:20)
@@ -56,7 +56,7 @@ func.func @int_ops(%A: memref<64xi32> loc("testdata/kernels/ops_int.q35":5:16), 
     %37 = arith.constant 0 : i32 loc("testdata/kernels/ops_int.q35":21:24)
     %38 = arith.cmpi sge, %a, %37 : i32 loc("testdata/kernels/ops_int.q35":21:21)
     %39 = arith.extui %38 : i1 to i32 loc("testdata/kernels/ops_int.q35":21:19)
-    %40 = arith.index_cast %i.1 : index to i32 loc("testdata/kernels/ops_int.q35":21:37)
+    %40 = arith.index_cast %i : index to i32 loc("testdata/kernels/ops_int.q35":21:37)
     %41 = arith.addi %39, %40 : i32 loc("testdata/kernels/ops_int.q35":21:34)
     affine.store %41, %O32[%i, 11] : memref<64x12xi32> loc("testdata/kernels/ops_int.q35":21:5)
     %42 = affine.load %C8[%i] : memref<64xi8> loc("testdata/kernels/ops_int.q35":22:16)
