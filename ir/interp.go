@@ -6,10 +6,12 @@ import (
 )
 
 // The interpreter is q35c's reference semantics: every other executor must
-// agree with it bit for bit. Exec first compiles the function into Go
-// closures over a flat frame of int64 slots, one per SSA value, each closure
+// agree with it bit for bit. Each call of Exec first compiles the function
+// into Go closures over a flat frame of int64 slots, one per SSA value
+// (a widening integer cast shares its operand's slot), each closure
 // specialized for its opcode and type, so that running a loop body does no
-// dispatch on opcodes, no map lookups and no allocation.
+// dispatch on opcodes, no map lookups and no allocation. Constants are
+// stored in the frame at compile time.
 //
 // Frame representation: integers are kept sign-extended from their width
 // (so i1 true is -1, which makes signed ops on i1 match arith); floats as
@@ -70,44 +72,57 @@ func run(steps []step) error {
 	return nil
 }
 
-// Reserved frame slots.
+// Reserved frame slots; values follow, then the scratch slots.
 const (
-	slotZero    = 0 // always 0: the slot of unused terms of an address
-	slotOffset  = 1 // a checked address's element offset
-	slotScratch = 2 // first of the slots for yields that permute iteration arguments
+	slotZero   = 0 // always 0: the slot of unused terms of an address
+	slotOffset = 1 // a checked address's element offset
+	firstValue = 2
 )
 
 // compiler turns a verified function into steps over the frame s.
 type compiler struct {
-	f      *Func
-	mem    [][]byte
-	bufs   map[*Buffer][]byte
-	slots  map[*Value]int
-	s      []int64
-	ranges map[*Value]span // static ranges of induction variables
+	f       *Func
+	bufs    map[*Buffer][]byte
+	slots   map[*Value]int
+	s       []int64
+	scratch int             // the next free slot while numbering; then the first scratch slot, for yields that permute iteration arguments
+	ranges  map[*Value]span // static ranges of induction variables
 }
 
 func newCompiler(f *Func, mem [][]byte) *compiler {
-	c := &compiler{f: f, mem: mem, bufs: map[*Buffer][]byte{}, slots: map[*Value]int{}, ranges: map[*Value]span{}}
+	c := &compiler{f: f, bufs: map[*Buffer][]byte{}, slots: map[*Value]int{}, ranges: map[*Value]span{}}
 	for i, b := range f.Params {
 		c.bufs[b] = mem[i]
 	}
+	c.scratch = firstValue
 	maxIter := 0
-	var vals []*Value
 	f.Body.Walk(func(op *Op) {
-		vals = append(vals, op.Results...)
+		if op.Code == OpCast && sameRepr(op.Args[0].Type, op.Results[0].Type) {
+			c.slots[op.Results[0]] = c.slots[op.Args[0]] // SSA values never change: share the slot
+			return
+		}
+		c.newSlots(op.Results)
 		if op.Code == OpFor {
-			vals = append(vals, op.Loop.IV)
-			vals = append(vals, op.Loop.IterArgs...)
+			c.newSlots([]*Value{op.Loop.IV})
+			c.newSlots(op.Loop.IterArgs)
 			maxIter = max(maxIter, len(op.Loop.IterArgs))
 		}
 	})
-	n := slotScratch + maxIter
-	for i, v := range vals {
-		c.slots[v] = n + i
-	}
-	c.s = make([]int64, n+len(vals))
+	c.s = make([]int64, c.scratch+maxIter)
 	return c
+}
+
+func (c *compiler) newSlots(vs []*Value) {
+	for _, v := range vs {
+		c.slots[v] = c.scratch
+		c.scratch++
+	}
+}
+
+// sameRepr reports whether a cast from from to to leaves the frame
+// representation unchanged: sign-extended integers widen for free.
+func sameRepr(from, to Type) bool {
+	return from == to || from.IsIntLike() && to.IsIntLike() && from != I1 && to.Bits >= from.Bits
 }
 
 func (c *compiler) slot(v *Value) int { return c.slots[v] }

@@ -12,8 +12,8 @@ func (c *compiler) cast(op *Op) step {
 	s, d, a, _ := c.operands(op)
 	from, to := op.Args[0].Type, op.Results[0].Type
 	switch {
-	case from == to:
-		return func() error { s[d] = s[a]; return nil }
+	case sameRepr(from, to):
+		return nil // the result shares the operand's slot (see newCompiler)
 	case from.IsIntLike() && to.IsIntLike():
 		return intToInt(s, d, a, from, to)
 	case from.IsInt() && to.IsFloat():

@@ -86,8 +86,8 @@ func (c *compiler) yieldMoves(its, yielded []*Value) (first, second []move) {
 		switch {
 		case dst == src:
 		case permutes:
-			first = append(first, move{slotScratch + i, src})
-			second = append(second, move{dst, slotScratch + i})
+			first = append(first, move{c.scratch + i, src})
+			second = append(second, move{dst, c.scratch + i})
 		default:
 			first = append(first, move{dst, src})
 		}

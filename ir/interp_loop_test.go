@@ -70,6 +70,13 @@ func TestExecLoops(t *testing.T) {
 			digits := k.Bin(OpAdd, k.Bin(OpMul, r[0], k.i(I32, 100)), k.Bin(OpMul, r[1], k.i(I32, 10)))
 			return k.Bin(OpAdd, k.Bin(OpAdd, digits, r[2]), k.Bin(OpMul, r[3], k.i(I32, 1000)))
 		}, 4231},
+		{"yield a widened iteration argument", func(k *kernel) *Value {
+			// The cast shares its operand's frame slot, so the yield must copy in parallel.
+			op := k.loop("i", cs(0), cs(3), 1, []*Value{k.i(I32, 0), k.i(I64, 9)}, func(_ *Value, ab []*Value) []*Value {
+				return []*Value{k.Bin(OpAdd, ab[0], k.i(I32, 1)), k.Cast(ab[0], I64)}
+			})
+			return k.Bin(OpAdd, k.Cast(op.Results[0], I64), k.Bin(OpMul, op.Results[1], k.i(I64, 10)))
+		}, 3 + 2*10},
 		{"IV near overflow", func(k *kernel) *Value {
 			op := k.loop("i", cs(math.MaxInt64-5), cs(math.MaxInt64), 4, []*Value{k.i(I32, 0)}, func(_ *Value, n []*Value) []*Value {
 				return []*Value{k.Bin(OpAdd, n[0], k.i(I32, 1))}
