@@ -8,7 +8,9 @@ import (
 
 // builder turns participle's parse tree into the AST.
 type builder struct {
-	src *diag.File
+	src     *diag.File
+	depth   map[Expr]int // operator depth of binary expressions
+	tooDeep diag.Pos     // where an expression first exceeded maxExprDepth
 }
 
 func (b *builder) span(pos, end lexer.Position) diag.Span {
@@ -105,7 +107,16 @@ func (b *builder) binary(op string, x, y Expr) Expr {
 	// The operator sits between the operands; underline it alone.
 	opSpan := diag.Span{Pos: diag.Pos{File: b.src, Off: x.exprSpan().End}, End: y.exprSpan().Off}
 	opSpan = trimSpan(b.src, opSpan)
-	return &BinaryExpr{Span: sp, OpSpan: opSpan, Op: op, X: x, Y: y}
+	e := &BinaryExpr{Span: sp, OpSpan: opSpan, Op: op, X: x, Y: y}
+	d := max(b.depth[x], b.depth[y]) + 1
+	b.depth[e] = d
+	if d > maxExprDepth && !b.tooDeep.IsKnown() {
+		b.tooDeep = opSpan.Pos
+	}
+	if d > maxExprDepth {
+		return x // stop growing the tree; the parse fails anyway
+	}
+	return e
 }
 
 // trimSpan shrinks sp to exclude surrounding blanks and closing parentheses.

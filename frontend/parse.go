@@ -15,13 +15,21 @@ import (
 // Parse parses src. On a syntax error it returns nil and the error in diags
 // (participle stops at the first syntax error, so there is one).
 func Parse(src *diag.File, diags *diag.List) *File {
+	if !checkNesting(src, diags) {
+		return nil
+	}
 	pf, err := parser.ParseBytes(src.Name, src.Src)
 	if err != nil {
 		diags.Add(syntaxError(src, err))
 		return nil
 	}
-	b := &builder{src: src}
-	return b.file(pf)
+	b := &builder{src: src, depth: map[Expr]int{}}
+	f := b.file(pf)
+	if b.tooDeep.IsKnown() {
+		diags.Errorf(diag.SpanOf(b.tooDeep, 1), "expression too large: more than %d operators deep", maxExprDepth)
+		return nil
+	}
+	return f
 }
 
 func syntaxError(src *diag.File, err error) diag.Diagnostic {

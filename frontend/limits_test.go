@@ -1,0 +1,32 @@
+package frontend
+
+import (
+	"strings"
+	"testing"
+)
+
+// Hostile input gets an error, not a stack overflow.
+func TestHostileNesting(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"parentheses", "kernel k(C: out f32[1]) { C[0] = " + strings.Repeat("(", 100000) + "1.0" + strings.Repeat(")", 100000) + " }", "nesting too deep"},
+		{"prefix operators", "kernel k(C: out i32[1]) { C[0] = " + strings.Repeat("-", 100000) + "1 }", "too many prefix operators"},
+		{"long sum", "kernel k(C: out i32[1]) { C[0] = 1" + strings.Repeat(" + 1", 5000) + " }", "expression too large"},
+		{"brackets in comments are ignored", "// " + strings.Repeat("(", 1000) + "\nkernel k(C: out f32[1]) { C[0] = 1.0 }", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, m, diags := Compile("h.q35", []byte(tt.src))
+			if tt.want == "" {
+				if m == nil {
+					t.Fatalf("rejected: %v", diags.Err())
+				}
+				return
+			}
+			if m != nil || diags.Err() == nil || !strings.Contains(diags.Err().Error(), tt.want) {
+				t.Fatalf("want an error containing %q, got %v", tt.want, diags.Err())
+			}
+		})
+	}
+}
