@@ -40,26 +40,15 @@ func interpret(t *testing.T, m *ir.Module) [][]int64 {
 	t.Helper()
 	var outs [][]int64
 	for _, f := range m.Funcs {
-		mem := ir.NewMemory(f)
-		for i, b := range f.Params {
-			if b.Kind == ir.In {
-				mem[i] = ir.FillInput(b, i)
-			}
-		}
-		if err := ir.Exec(f, mem); err != nil {
+		words, err := ir.ExecGenerated(f)
+		if err != nil {
 			t.Fatalf("interpreter: %v", err)
 		}
-		for i, b := range f.Params {
-			if b.Kind == ir.Out {
-				outs = append(outs, ir.OutputWords(b, mem[i]))
-			}
-		}
+		outs = append(outs, words...)
 	}
 	return outs
 }
 
-// runHarness emits m with its harness, lowers it after prePasses, runs it
-// and parses what it prints.
 func runHarness(t *testing.T, m *ir.Module, prePasses []string) [][]int64 {
 	t.Helper()
 	src := emitString(t, m, Options{Harness: true})

@@ -78,7 +78,7 @@ func interpret(t testing.TB, m *ir.Module) [][]int64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[k], errs[k] = interpretFunc(f)
+			outs[k], errs[k] = ir.ExecGenerated(f)
 		}()
 	}
 	wg.Wait()
@@ -90,25 +90,6 @@ func interpret(t testing.TB, m *ir.Module) [][]int64 {
 		words = append(words, outs[k]...)
 	}
 	return words
-}
-
-func interpretFunc(f *ir.Func) ([][]int64, error) {
-	mem := ir.NewMemory(f)
-	for i, b := range f.Params {
-		if b.Kind == ir.In {
-			mem[i] = ir.FillInput(b, i)
-		}
-	}
-	if err := ir.Exec(f, mem); err != nil {
-		return nil, fmt.Errorf("interpreting %s: %v", f.Name, err)
-	}
-	var words [][]int64
-	for i, b := range f.Params {
-		if b.Kind == ir.Out {
-			words = append(words, ir.OutputWords(b, mem[i]))
-		}
-	}
-	return words, nil
 }
 
 func runMLIR(t testing.TB, text []byte, passes []string) [][]int64 {
