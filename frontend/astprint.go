@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/q35c/q35c/internal/diag"
 	"github.com/q35c/q35c/ir"
 )
 
@@ -14,10 +15,10 @@ func PrintAST(w io.Writer, f *File) {
 	p := &astPrinter{w: w}
 	p.line(0, "file %q", f.Src.Name)
 	for _, c := range f.Consts {
-		p.line(1, "const %s = %s %s", c.Name, c.Val, p.pos(c.Span.Pos.Off))
+		p.line(1, "const %s = %s @%s", c.Name, c.Val, lineCol(c.Span))
 	}
 	for _, k := range f.Kernels {
-		p.line(1, "kernel %s %s", k.Name, p.pos(k.Span.Off))
+		p.line(1, "kernel %s @%s", k.Name, lineCol(k.Span))
 		for _, prm := range k.Params {
 			kind := "in"
 			if prm.Out {
@@ -33,7 +34,10 @@ type astPrinter struct {
 	w io.Writer
 }
 
-func (p *astPrinter) pos(off int) string { return fmt.Sprintf("@%d", off) }
+func lineCol(sp diag.Span) string {
+	l, c := sp.LineCol()
+	return fmt.Sprintf("%d:%d", l, c)
+}
 
 func (p *astPrinter) line(depth int, format string, args ...any) {
 	fmt.Fprintf(p.w, "%s%s\n", strings.Repeat("  ", depth), fmt.Sprintf(format, args...))
@@ -47,7 +51,7 @@ func (p *astPrinter) block(depth int, b *Block) {
 			for _, c := range s.Carried {
 				carried = append(carried, c.Name)
 			}
-			p.line(depth, "for %s step %d carries [%s]", s.Var.Name, s.StepVal, strings.Join(carried, " "))
+			p.line(depth, "for %s step %d carries [%s] @%s", s.Var.Name, s.StepVal, strings.Join(carried, " "), lineCol(s.Span))
 			p.expr(depth+1, "lo", s.Lo)
 			p.expr(depth+1, "hi", s.Hi)
 			p.block(depth+1, s.Body)
@@ -56,10 +60,10 @@ func (p *astPrinter) block(depth int, b *Block) {
 			if s.Mutable {
 				kw = "var"
 			}
-			p.line(depth, "%s %s: %s", kw, s.Name.Name, s.Sym.Type)
+			p.line(depth, "%s %s: %s @%s", kw, s.Name.Name, s.Sym.Type, lineCol(s.Span))
 			p.expr(depth+1, "", s.Value)
 		case *AssignStmt:
-			p.line(depth, "assign")
+			p.line(depth, "assign @%s", lineCol(s.Span))
 			p.expr(depth+1, "to", s.Target)
 			p.expr(depth+1, "", s.Value)
 		}

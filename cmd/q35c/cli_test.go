@@ -33,7 +33,9 @@ func TestCLIExitCodesAndMessages(t *testing.T) {
 		{"empty file", "", []string{"compile", "--emit", "ir", "-"}, 0, "// q35c IR for \"<stdin>\"", "", false},
 		{"check ok", "", []string{"check", "examples/matmul_q35.q35", "examples/dequant_lut.q35"}, 0, "", "", true},
 		{"check reports all files", "", []string{"check", "testdata/errors/write_input.q35", "testdata/errors/undefined_name.q35"}, 1, "", "undefined: scale", true},
-		{"ast", "", []string{"compile", "--emit", "ast", "examples/dequant_lut.q35"}, 0, "kernel dequant_lut", "", false},
+		{"ast", "", []string{"compile", "--emit", "ast", "examples/dequant_lut.q35"}, 0, "kernel dequant_lut @10:1", "", false},
+		{"completion", "", []string{"completion", "bash"}, 0, "bash completion V2 for q35c", "", false},
+		{"version takes no args", "", []string{"version", "x"}, 2, "", "unknown command \"x\" for \"q35c version\"", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
