@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,7 @@ func TestMLIRMatchesInterpreter(t *testing.T) {
 			}
 			m := compileForTest(t, src)
 			want := interpret(t, m)
+			checkReferences(t, m, want, strings.HasPrefix(src, "examples/"))
 			var text bytes.Buffer
 			if err := emit.MLIR(&text, m, emit.Options{Harness: true}); err != nil {
 				t.Fatal(err)
@@ -126,4 +128,32 @@ func sameWords(want, got [][]int64) error {
 		}
 	}
 	return nil
+}
+
+// checkReferences compares the interpreter's outputs (words, in harness
+// order) with the runtime's reference kernels, for every kernel that has
+// one: the interpreter, the references and MLIR agree bit for bit.
+func checkReferences(t *testing.T, m *ir.Module, words [][]int64, requireAll bool) {
+	t.Helper()
+	next := 0
+	for _, f := range m.Funcs {
+		nout := 0
+		for _, b := range f.Params {
+			if b.Kind == ir.Out {
+				nout++
+			}
+		}
+		ref, ok, err := reference(f)
+		switch {
+		case err != nil:
+			t.Errorf("%s: reference: %v", f.Name, err)
+		case !ok && requireAll:
+			t.Errorf("%s: example kernel without a reference kernel in package runtime", f.Name)
+		case ok:
+			if err := sameWords(ref, words[next:next+nout]); err != nil {
+				t.Errorf("%s: reference kernel and interpreter differ: %v", f.Name, err)
+			}
+		}
+		next += nout
+	}
 }

@@ -7,9 +7,8 @@ import (
 	"path/filepath"
 )
 
-// writeOutput writes data to stdout for "-", else atomically to path: into
-// a temporary file in the same directory, renamed over path only when
-// everything was written, so no half-written file is ever left behind.
+// writeOutput writes data to stdout for "-", else atomically to path (see
+// createAtomic).
 func writeOutput(path string, data []byte, stdout io.Writer) error {
 	if path == "-" {
 		if _, err := stdout.Write(data); err != nil {
@@ -17,29 +16,61 @@ func writeOutput(path string, data []byte, stdout io.Writer) error {
 		}
 		return nil
 	}
+	f, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return f.fail(err)
+	}
+	return f.commit()
+}
+
+// atomicFile is an output file written under a temporary name in the
+// destination's directory and renamed over it only when everything was
+// written, so no half-written file is ever left behind: commit renames it,
+// abort (or a failed commit) removes it.
+type atomicFile struct {
+	*os.File
+	path string
+}
+
+func createAtomic(path string) (*atomicFile, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return &ioError{fmt.Errorf("cannot write %s: it is a directory", path)}
+		return nil, &ioError{fmt.Errorf("cannot write %s: it is a directory", path)}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return &ioError{fmt.Errorf("cannot write %s: %v", path, unwrapPathErr(err))}
+		return nil, &ioError{fmt.Errorf("cannot write %s: %v", path, unwrapPathErr(err))}
 	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
+	return &atomicFile{File: tmp, path: path}, nil
+}
+
+// commit closes the file and renames it into place.
+func (f *atomicFile) commit() error {
+	err := f.Close()
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
 	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
+	if err == nil {
+		err = os.Rename(f.Name(), f.path)
 	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return &ioError{fmt.Errorf("cannot write %s: %v", path, unwrapPathErr(werr))}
+	if err != nil {
+		return f.fail(err)
 	}
 	return nil
+}
+
+// abort closes and removes the temporary file.
+func (f *atomicFile) abort() {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// fail aborts and returns err as an ioError naming the destination.
+func (f *atomicFile) fail(err error) error {
+	f.abort()
+	return &ioError{fmt.Errorf("cannot write %s: %v", f.path, unwrapPathErr(err))}
 }
 
 func unwrapPathErr(err error) error {

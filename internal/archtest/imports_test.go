@@ -18,6 +18,7 @@ var allowed = map[string][]string{
 	"internal/diag":      {},
 	"internal/golden":    {},
 	"internal/toolchain": {},
+	"internal/tensorio":  {},
 	"internal/archtest":  {},
 	"ir":                 {"internal/diag"},
 	"frontend":           {"ir", "internal/diag"},
