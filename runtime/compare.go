@@ -33,7 +33,7 @@ var schemes = []struct {
 // CompareSchemes quantizes w (n rows of k, groups of g) with every scheme
 // of the accuracy table and measures each one's error. opts apply to every
 // scheme (WithWorkers is the useful one). g must suit every scheme (a
-// multiple of 16 dividing k); the first scheme's error is returned if not.
+// multiple of 8 dividing k, k a multiple of 16); the first scheme's error is returned if not.
 func CompareSchemes(w []float32, k, n, g int, opts ...Option) ([]Comparison, error) {
 	var out []Comparison
 	for _, s := range schemes {

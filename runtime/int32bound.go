@@ -18,10 +18,10 @@ const (
 	MaxTerms3Bit = math.MaxInt32 / (128 * 4)   // 4,194,303 products of 3-bit codes
 	MaxTerms8Bit = math.MaxInt32 / (128 * 127) // 132,104 products of INT8 codes
 
-	// MaxGroupQ35 is the largest Q35 group size (a multiple of 16) whose
+	// MaxGroupQ35 is the largest Q35 group size (a multiple of 8) whose
 	// G/2 even and G/2 odd products each fit their int32 accumulator:
-	// 4,194,288.
-	MaxGroupQ35 = 2 * min(MaxTerms4Bit, MaxTerms3Bit) / 16 * 16
+	// 4,194,296.
+	MaxGroupQ35 = 2 * min(MaxTerms4Bit, MaxTerms3Bit) / 8 * 8
 	// MaxGroupInt4 is the largest (even) Int4 group size: 2,097,150.
 	MaxGroupInt4 = MaxTerms4Bit / 2 * 2
 	// MaxGroupInt3 is the largest INT3 group size: 4,194,303.

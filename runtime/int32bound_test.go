@@ -23,7 +23,7 @@ func TestInt32SafeTermsConstants(t *testing.T) {
 		name      string
 		got, want int
 	}{
-		{"MaxGroupQ35", MaxGroupQ35, 4194288},
+		{"MaxGroupQ35", MaxGroupQ35, 4194296},
 		{"MaxGroupInt4", MaxGroupInt4, 2097150},
 		{"MaxGroupInt3", MaxGroupInt3, 4194303},
 		{"MaxGroupInt8", MaxGroupInt8, 132104},
@@ -32,8 +32,8 @@ func TestInt32SafeTermsConstants(t *testing.T) {
 			t.Errorf("%s = %d, want %d", tc.name, tc.got, tc.want)
 		}
 	}
-	if MaxGroupQ35%16 != 0 || MaxGroupQ35/2 > MaxTerms4Bit || (MaxGroupQ35+16)/2 <= MaxTerms4Bit {
-		t.Errorf("MaxGroupQ35 = %d is not the largest multiple of 16 with G/2 <= %d", MaxGroupQ35, MaxTerms4Bit)
+	if MaxGroupQ35%8 != 0 || MaxGroupQ35/2 > MaxTerms4Bit || (MaxGroupQ35+8)/2 <= MaxTerms4Bit {
+		t.Errorf("MaxGroupQ35 = %d is not the largest multiple of 8 with G/2 <= %d", MaxGroupQ35, MaxTerms4Bit)
 	}
 }
 
@@ -69,7 +69,7 @@ func TestMaxGroupEdge(t *testing.T) {
 		a, c        int
 		fits, fails int
 	}{
-		{"q35 acc4", -128, -8, MaxGroupQ35 / 2, (MaxGroupQ35 + 16) / 2},
+		{"q35 acc4", -128, -8, MaxGroupQ35 / 2, (MaxGroupQ35 + 8) / 2},
 		{"q35 acc3", -128, -4, MaxGroupQ35 / 2, 0}, // acc3 is not the binding one
 		{"int4", -128, -8, MaxGroupInt4, MaxGroupInt4 + 2},
 		{"int3", -128, -4, MaxGroupInt3, MaxGroupInt3 + 1},

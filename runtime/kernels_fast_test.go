@@ -24,6 +24,8 @@ func TestMatmulQ35FastMatchesReference(t *testing.T) {
 		{3, 2080, 5, 1040, 2}, // 65 blocks per group: odd, and more than a run
 		{1, 2080, 5, 1040, 1},
 		{2, 4096, 6, 2048, 2},
+		{3, 48, 7, 24, 2}, // groups that end inside a block: the reference path
+		{1, 32, 4, 8, 1},
 	}
 	r := rand.New(rand.NewPCG(11, 12))
 	for range 24 {

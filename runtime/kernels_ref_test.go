@@ -145,7 +145,8 @@ func TestMatmulI8I4Naive(t *testing.T) {
 
 func TestMatmulQ35Naive(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, s := range []struct{ m, k, n, g int }{{1, 16, 1, 16}, {3, 64, 9, 16}, {4, 256, 16, 128}, {2, 96, 5, 48}} {
+	for _, s := range []struct{ m, k, n, g int }{{1, 16, 1, 16}, {3, 64, 9, 16}, {4, 256, 16, 128}, {2, 96, 5, 48},
+		{2, 48, 3, 24}, {1, 16, 2, 8}} { // groups that end inside a block
 		w := kernRandQ35(t, r, s.k, s.n, s.g, kernPow2Scale)
 		a := kernRandInt8s(r, s.m*s.k)
 		expectBits(t, "MatmulQ35", MatmulQ35(a, s.m, w), kernNaive(a, s.m, s.k, s.n, w.Dequant))
@@ -160,7 +161,7 @@ func TestKernelsRejectBadShapes(t *testing.T) {
 	shortQ := *q
 	shortQ.Codes = q.Codes[:len(q.Codes)-1]
 	badG := *q
-	badG.G = 8
+	badG.G = 12
 	i4 := kernNewInt4(t, 4, 2, 2)
 	shortI4 := *i4
 	shortI4.Scales = i4.Scales[:1]
@@ -176,7 +177,7 @@ func TestKernelsRejectBadShapes(t *testing.T) {
 		{"q35 a", "runtime.MatmulQ35: len(a) = 31", func() { MatmulQ35(make([]int8, 31), 1, q) }},
 		{"q35 negative m", "runtime.MatmulQ35: len(a) = 0", func() { MatmulQ35(nil, -1, q) }},
 		{"q35 codes", "runtime.MatmulQ35: 27 code bytes", func() { MatmulQ35(make([]int8, 32), 1, &shortQ) }},
-		{"q35 group", "runtime.MatmulQ35: group size 8", func() { MatmulQ35(make([]int8, 32), 1, &badG) }},
+		{"q35 group", "runtime.MatmulQ35: group size 12", func() { MatmulQ35(make([]int8, 32), 1, &badG) }},
 		{"fast a", "runtime.MatmulQ35Fast: len(a)", func() { MatmulQ35Fast(make([]int8, 33), 1, q, 1) }},
 		{"fast codes", "runtime.MatmulQ35Fast: 27 code bytes", func() { MatmulQ35Fast(make([]int8, 32), 1, &shortQ, 2) }},
 	} {

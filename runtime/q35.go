@@ -31,8 +31,10 @@ func CheckQ35Shape(k, n, g int) error {
 	switch {
 	case k <= 0 || n <= 0:
 		return fmt.Errorf("shape %dx%d: dimensions must be positive", k, n)
-	case g <= 0 || g%16 != 0:
-		return fmt.Errorf("group size %d: must be a positive multiple of 16", g)
+	case g <= 0 || g%8 != 0:
+		return fmt.Errorf("group size %d: must be a positive multiple of 8", g)
+	case k%16 != 0:
+		return fmt.Errorf("K = %d is not a multiple of 16 (the weights of a 7-byte block)", k)
 	case k%g != 0:
 		return fmt.Errorf("K = %d is not a multiple of the group size %d", k, g)
 	}

@@ -11,9 +11,12 @@ import (
 
 func TestQuantizeQ35Bound(t *testing.T) {
 	rng := rand.New(rand.NewPCG(35, 1))
-	for _, g := range []int{16, 32, 128} {
+	for _, g := range []int{8, 16, 24, 32, 128} {
 		for _, opts := range [][]Option{nil, {WithSharedScale()}, {WithScaleMethod(Absmax)}} {
 			k, n := 2*g, 5
+			if k%16 != 0 {
+				k *= 2 // groups of 8·odd weights: K still holds whole blocks
+			}
 			w := qtWeights(rng, k*n)
 			q, err := QuantizeQ35(w, k, n, g, opts...)
 			if err != nil {
@@ -139,12 +142,13 @@ func TestQuantizeQ35Errors(t *testing.T) {
 		k, n, g int
 		want    string
 	}{
-		{make([]float32, 64), 64, 1, 24, "must be a positive multiple of 16"},
+		{make([]float32, 64), 64, 1, 12, "must be a positive multiple of 8"},
+		{make([]float32, 40), 40, 1, 8, "K = 40 is not a multiple of 16"},
 		{make([]float32, 64), 64, 1, 48, "not a multiple of the group size"},
 		{make([]float32, 64), 64, 2, 16, "have 64 values, want 128"},
 		{make([]float32, 0), 0, 1, 16, "dimensions must be positive"},
 		{nan(64 + 5), 64, 3, 16, "row 1, column 5 is NaN"},
-		{nil, MaxGroupQ35 + 16, 1, MaxGroupQ35 + 16, "overflows above 4194288"},
+		{nil, MaxGroupQ35 + 8, 1, MaxGroupQ35 + 8, "overflows above 4194296"},
 	} {
 		_, err := QuantizeQ35(tc.w, tc.k, tc.n, tc.g)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

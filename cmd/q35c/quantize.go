@@ -68,7 +68,7 @@ output, 2 on a usage error.`,
 	f := c.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the quantized safetensors to `FILE`")
 	f.StringVar(&o.scheme, "scheme", "q35", "quantization scheme: "+schemeNames())
-	f.IntVar(&o.group, "group", 128, "weights per scale group along K (q35: a multiple of 16; int4: of 2)")
+	f.IntVar(&o.group, "group", 128, "weights per scale group along K (q35: a multiple of 8; int4: of 2)")
 	f.StringVar(&o.synthetic, "synthetic", "", "measure every scheme on a synthetic `ROWSxCOLS` matrix instead of reading a file")
 	f.StringVar(&o.dist, "dist", "gaussian", "with --synthetic, the weights' distribution: "+distNames())
 	f.Uint64Var(&o.seed, "seed", 1, "with --synthetic, the random seed")

@@ -144,7 +144,7 @@ func TestQuantizeUsageErrors(t *testing.T) {
 		{[]string{"quantize", in, in, "-o", out}, "accepts at most 1 arg(s), received 2"},
 		{[]string{"quantize", in, "-o", in}, "is the input file: write the quantized weights elsewhere"},
 		{[]string{"quantize", in, "-o", out, "--scheme", "int2"}, `invalid --scheme "int2": want one of q35, int4, int8`},
-		{[]string{"quantize", in, "-o", out, "--group", "100"}, "invalid --group 100 for q35: want a positive multiple of 16, at most 4194288"},
+		{[]string{"quantize", in, "-o", out, "--group", "100"}, "invalid --group 100 for q35: want a positive multiple of 8, at most 4194296"},
 		{[]string{"quantize", in, "-o", out, "--scheme", "int4", "--group", "0"}, "invalid --group 0 for int4"},
 		{[]string{"quantize", in, "-o", out, "--group", "x"}, `invalid argument "x" for "--group"`},
 		{[]string{"quantize", in, "-o", out, "--seed", "3"}, "--seed needs --synthetic"},
@@ -155,7 +155,7 @@ func TestQuantizeUsageErrors(t *testing.T) {
 		{[]string{"quantize", "--synthetic", "64"}, `invalid --synthetic "64": want ROWSxCOLS`},
 		{[]string{"quantize", "--synthetic", "0x128"}, `invalid --synthetic "0x128"`},
 		{[]string{"quantize", "--synthetic", "64x100"}, "--synthetic 64x100: 100 columns are not a multiple of --group 128"},
-		{[]string{"quantize", "--synthetic", "64x128", "--group", "24"}, "invalid --group 24 for q35"},
+		{[]string{"quantize", "--synthetic", "64x128", "--group", "12"}, "invalid --group 12 for q35"},
 		{[]string{"quantize", "--synthetic", "64x128", "--dist", "cauchy"}, `invalid --dist "cauchy": want one of gaussian, laplace, student-t`},
 	}
 	for _, tt := range tests {

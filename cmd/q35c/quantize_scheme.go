@@ -43,7 +43,7 @@ const layoutSpec = "; specified in q35c's docs/format.md"
 
 var schemes = []*scheme{
 	{
-		name: "q35", mult: 16, maxGroup: runtime.MaxGroupQ35,
+		name: "q35", mult: 8, maxGroup: runtime.MaxGroupQ35,
 		bits: runtime.Q35BitsPerWeight,
 		layout: "weight NAME [N, K] -> NAME.codes U8 [N, K/16*7] (each 16 weights along K in 7 bytes), " +
 			"NAME.scale_even F32 [N, K/G] (4-bit codes, even k), NAME.scale_odd F32 [N, K/G] (3-bit codes, odd k)" + layoutSpec,
