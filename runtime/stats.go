@@ -21,12 +21,18 @@ func Errors(orig []float32, dequant func(i int) float32) Stats {
 		sqErr += d * d
 		maxAbs = max(maxAbs, math.Abs(d))
 	}
-	st := Stats{N: len(orig), MaxAbs: maxAbs}
-	if st.N == 0 {
+	return statsOf(len(orig), sq, sqErr, maxAbs)
+}
+
+// statsOf finishes statistics from n weights' sum of squares, sum of
+// squared errors and largest absolute error.
+func statsOf(n int, sq, sqErr, maxAbs float64) Stats {
+	st := Stats{N: n, MaxAbs: maxAbs}
+	if n == 0 {
 		return st
 	}
-	st.RMS = math.Sqrt(sq / float64(st.N))
-	st.RMSE = math.Sqrt(sqErr / float64(st.N))
+	st.RMS = math.Sqrt(sq / float64(n))
+	st.RMSE = math.Sqrt(sqErr / float64(n))
 	switch {
 	case st.RMS > 0:
 		st.RelRMSE = st.RMSE / st.RMS
@@ -35,6 +41,24 @@ func Errors(orig []float32, dequant func(i int) float32) Stats {
 	}
 	return st
 }
+
+// StatsSum merges the statistics of disjoint parts of one matrix, such as
+// the bands a large tensor is quantized in. The zero value is empty.
+type StatsSum struct {
+	n                 int
+	sq, sqErr, maxAbs float64
+}
+
+// Add merges the statistics of one more part.
+func (a *StatsSum) Add(s Stats) {
+	a.n += s.N
+	a.sq += s.RMS * s.RMS * float64(s.N)
+	a.sqErr += s.RMSE * s.RMSE * float64(s.N)
+	a.maxAbs = max(a.maxAbs, s.MaxAbs)
+}
+
+// Stats returns the statistics of every part added so far.
+func (a *StatsSum) Stats() Stats { return statsOf(a.n, a.sq, a.sqErr, a.maxAbs) }
 
 // MatrixErrors is Errors for a row-major matrix of rows of k weights whose
 // dequantized values dequant(n, k) gives, such as (*Q35).Dequant.

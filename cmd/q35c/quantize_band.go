@@ -35,7 +35,7 @@ func quantizeMatrix(ctx context.Context, src rowSource, n, k, g int, s *scheme, 
 	for i, p := range s.parts {
 		parts[i] = make([]byte, n*p.rowBytes(k, g))
 	}
-	var acc statsAcc
+	var acc runtime.StatsSum
 	w := make([]float32, min(n, bandRows(k))*k)
 	for r0 := 0; r0 < n; r0 += bandRows(k) {
 		if err := ctx.Err(); err != nil {
@@ -53,10 +53,10 @@ func quantizeMatrix(ctx context.Context, src rowSource, n, k, g int, s *scheme, 
 		for i, p := range s.parts {
 			copy(parts[i][r0*p.rowBytes(k, g):], q.parts[i])
 		}
-		acc.add(bandErrors(band, k, q.dequant))
+		acc.Add(bandErrors(band, k, q.dequant))
 		done(r1 - r0)
 	}
-	return parts, acc.stats(), nil
+	return parts, acc.Stats(), nil
 }
 
 // bandError makes a quantizer error about a band's rows speak of the
@@ -94,42 +94,11 @@ func bandErrors(w []float32, k int, dequant func(n, k int) float32) runtime.Stat
 		})
 	}
 	wg.Wait()
-	var acc statsAcc
+	var acc runtime.StatsSum
 	for _, st := range pieces {
-		acc.add(st)
+		acc.Add(st)
 	}
-	return acc.stats()
-}
-
-// statsAcc merges the runtime's error statistics of successive bands.
-type statsAcc struct {
-	n                 int
-	sq, sqErr, maxAbs float64
-}
-
-func (a *statsAcc) add(s runtime.Stats) {
-	a.n += s.N
-	a.sq += s.RMS * s.RMS * float64(s.N)
-	a.sqErr += s.RMSE * s.RMSE * float64(s.N)
-	a.maxAbs = max(a.maxAbs, s.MaxAbs)
-}
-
-// stats returns the statistics of every band so far, defined as
-// runtime.Errors defines them.
-func (a *statsAcc) stats() runtime.Stats {
-	st := runtime.Stats{N: a.n, MaxAbs: a.maxAbs}
-	if a.n == 0 {
-		return st
-	}
-	st.RMS = math.Sqrt(a.sq / float64(a.n))
-	st.RMSE = math.Sqrt(a.sqErr / float64(a.n))
-	switch {
-	case st.RMS > 0:
-		st.RelRMSE = st.RMSE / st.RMS
-	case st.RMSE > 0:
-		st.RelRMSE = math.Inf(1)
-	}
-	return st
+	return acc.Stats()
 }
 
 // tensorRows reads rows of a 2-D F32, F16 or BF16 tensor of row length k

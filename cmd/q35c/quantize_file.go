@@ -111,7 +111,7 @@ type quantizer struct {
 	stdout io.Writer
 	prog   *progress
 	table  *table
-	total  statsAcc // over every quantized weight
+	total  runtime.StatsSum // over every quantized weight
 	before int64
 	after  int64
 }
@@ -193,7 +193,7 @@ func (q *quantizer) one(w *tensorio.Writer, it *item) error {
 		}
 		size += int64(len(p))
 	}
-	q.total.add(st)
+	q.total.Add(st)
 	q.report(it, size, &st)
 	return nil
 }
@@ -235,7 +235,7 @@ func (q *quantizer) summary(out string) error {
 	}
 	rel, maxAbs := "-", "-"
 	if nq > 0 {
-		st := q.total.stats()
+		st := q.total.Stats()
 		rel, maxAbs = percent(st.RelRMSE), fmt.Sprintf("%.4g", st.MaxAbs)
 	}
 	bits := "-"

@@ -106,7 +106,7 @@ const params70B = 70e9
 // one synthetic matrix, band by band, and prints the table.
 func runSynthetic(ctx context.Context, out io.Writer, n, k, g int, seed uint64, d *distribution) error {
 	var rows []runtime.Comparison
-	var accs []statsAcc
+	var accs []runtime.StatsSum
 	w := make([]float32, min(n, bandRows(k))*k)
 	for r0 := 0; r0 < n; r0 += bandRows(k) {
 		if err := ctx.Err(); err != nil {
@@ -120,10 +120,10 @@ func runSynthetic(ctx context.Context, out io.Writer, n, k, g int, seed uint64, 
 			return &ioError{err}
 		}
 		if rows == nil {
-			rows, accs = cmp, make([]statsAcc, len(cmp))
+			rows, accs = cmp, make([]runtime.StatsSum, len(cmp))
 		}
 		for i, c := range cmp {
-			accs[i].add(c.Stats)
+			accs[i].Add(c.Stats)
 		}
 	}
 	fmt.Fprintf(out, "%d x %d synthetic weights: %s, mean 0, variance 1, seed %d; groups of %d along the %d columns\n\n",
@@ -134,7 +134,7 @@ func runSynthetic(ctx context.Context, out io.Writer, n, k, g int, seed uint64, 
 	}
 	tw := newTable(out, []int{width}, "scheme", "bits/weight", "rel. RMSE", "max abs error", "70B model")
 	for i, r := range rows {
-		st := accs[i].stats()
+		st := accs[i].Stats()
 		tw.row(r.Scheme, fmt.Sprintf("%.3f", r.BitsPerWeight), percent(st.RelRMSE), fmt.Sprintf("%.4f", st.MaxAbs), gigabytes(params70B*r.BitsPerWeight/8))
 	}
 	tw.row("f16 (unquantized)", "16.000", "-", "-", gigabytes(params70B*2))
