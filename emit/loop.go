@@ -7,9 +7,10 @@ import (
 	"github.com/q35c/q35c/ir"
 )
 
-// loop writes an OpFor as an affine.for. Results are named after the
-// iteration arguments: one result is %name, several are %name:N used as
-// %name#i.
+// loop writes an OpFor as an affine.for, or as an affine.parallel when it
+// is marked parallel and carries nothing (see parallel.go). Results are
+// named after the iteration arguments: one result is %name, several are
+// %name:N used as %name#i.
 func (e *emitter) loop(op *ir.Op) {
 	l := op.Loop
 	if l.Step < 1 {
@@ -20,6 +21,10 @@ func (e *emitter) loop(op *ir.Op) {
 	upper, okU := e.bound(l.Upper, "min")
 	if !okL || !okU {
 		e.failf(op.Pos, "loop %s has no lower or upper bound", e.dim(l.IV))
+		return
+	}
+	if l.Parallel && len(l.IterArgs) == 0 {
+		e.parallel(op)
 		return
 	}
 	head := fmt.Sprintf("affine.for %s = %s to %s", e.dim(l.IV), lower, upper)

@@ -3,7 +3,7 @@
 # unless they are already there. Needs root or sudo.
 set -euo pipefail
 pkgs="mlir-19-tools libmlir-19 llvm-19 clang-19 libomp-19-dev"
-if [ -x /usr/lib/llvm-19/bin/mlir-opt ] && [ -x /usr/lib/llvm-19/bin/mlir-cpu-runner ] && [ -e /usr/lib/llvm-19/lib/libmlir_runner_utils.so.19.1 ]; then
+if [ -x /usr/lib/llvm-19/bin/mlir-opt ] && [ -x /usr/lib/llvm-19/bin/mlir-cpu-runner ] && [ -e /usr/lib/llvm-19/lib/libmlir_runner_utils.so.19.1 ] && [ -e /usr/lib/llvm-19/lib/libomp.so ]; then
   exit 0
 fi
 sudo=""

@@ -10,6 +10,7 @@ import (
 	"github.com/q35c/q35c/emit"
 	"github.com/q35c/q35c/frontend"
 	"github.com/q35c/q35c/ir"
+	"github.com/q35c/q35c/passes"
 )
 
 // emitLevels are the stages compile can stop at, in pipeline order (as the
@@ -20,6 +21,7 @@ type compileOpts struct {
 	output  string
 	emit    string
 	harness bool
+	passes  passOpts
 }
 
 func newCompileCmd() *cobra.Command {
@@ -32,12 +34,21 @@ func newCompileCmd() *cobra.Command {
   ir    q35c's IR of affine loop nests
   mlir  textual MLIR (func, affine, arith, memref) for mlir-opt 19 (default)
 
+Between the frontend and the emitter, the IR goes through the passes that
+--pipeline (in mlir-opt's syntax) or a --target preset names; none by
+default. The IR verifier runs after every pass (--verify-each=false skips
+it); --print-ir-after and --time-passes report on stderr.
+
 Output goes to standard output, or to the -o file, which is written
-atomically: a failed compile leaves no file behind.`,
+atomically: a failed compile leaves no file behind.
+
+` + passesHelp(),
 		Example: `  q35c compile examples/matmul_q35.q35 -o out.mlir
   q35c compile examples/matmul_f32.q35 | mlir-opt --affine-loop-tile=tile-size=64 \
       --affine-super-vectorize=virtual-vector-size=8 --lower-affine
-  q35c compile --harness examples/matmul_f32.q35 > run.mlir   # adds a main() that runs every kernel`,
+  q35c compile --harness examples/matmul_f32.q35 > run.mlir   # adds a main() that runs every kernel
+  q35c compile --target cpu examples/llama70b.q35 -o llama.mlir
+  q35c compile --emit ir --pipeline 'canonicalize,tile{sizes=32,64}' --print-ir-after tile examples/matmul_f32.q35`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return runCompile(c, args[0], o)
@@ -47,6 +58,13 @@ atomically: a failed compile leaves no file behind.`,
 	f.StringVarP(&o.output, "output", "o", "-", "write the output to `FILE` (- for standard output)")
 	f.StringVar(&o.emit, "emit", "mlir", "what to write: "+strings.Join(emitLevels, ", "))
 	f.BoolVar(&o.harness, "harness", false, "with --emit mlir, add a main() that fills inputs deterministically, runs every kernel and prints its outputs")
+	p := &o.passes
+	f.StringVar(&p.pipeline, "pipeline", "", "run the passes of `PIPELINE` on the IR, e.g. 'canonicalize,tile{size=64}' (passes are listed above)")
+	f.StringVar(&p.target, "target", "", "run the preset pipeline of `TARGET`: "+targetNames())
+	f.BoolVar(&p.verifyEach, "verify-each", true, "verify the IR after every pass")
+	f.StringVar(&p.printIRAfter, "print-ir-after", "", "print the IR to stderr after each run of the pass `NAME`, or after every pass with all")
+	f.BoolVar(&p.timePasses, "time-passes", false, "print a table of the time each pass took to stderr")
+	f.BoolVar(&p.remarks, "remarks", false, "print the passes' remarks (why a loop was left alone) to stderr")
 	return c
 }
 
@@ -57,9 +75,18 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	if o.harness && o.emit != "mlir" {
 		return fmt.Errorf("--harness needs --emit mlir")
 	}
+	pipe, err := o.passes.pipelineFor(o.emit) // usage errors come before reading the input
+	if err != nil {
+		return err
+	}
 	ast, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
 	if err != nil {
 		return err
+	}
+	if pipe != nil {
+		if err := runPipeline(pipe, m, &o.passes, c.ErrOrStderr()); err != nil {
+			return err
+		}
 	}
 	var out bytes.Buffer
 	switch o.emit {
@@ -73,6 +100,14 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 		}
 	}
 	return writeOutput(o.output, out.Bytes(), c.OutOrStdout())
+}
+
+func targetNames() string {
+	var names []string
+	for _, t := range passes.Targets() {
+		names = append(names, t.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func validLevel(s string) bool {

@@ -29,15 +29,24 @@ func writeOutput(path string, data []byte, stdout io.Writer) error {
 // atomicFile is an output file written under a temporary name in the
 // destination's directory and renamed over it only when everything was
 // written, so no half-written file is ever left behind: commit renames it,
-// abort (or a failed commit) removes it.
+// abort (or a failed commit) removes it. A destination that exists and is
+// not a regular file (/dev/null, a pipe) is written directly: renaming over
+// it would replace the device with a file.
 type atomicFile struct {
 	*os.File
-	path string
+	path   string
+	direct bool
 }
 
 func createAtomic(path string) (*atomicFile, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, &ioError{fmt.Errorf("cannot write %s: it is a directory", path)}
+	} else if err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, &ioError{fmt.Errorf("cannot write %s: %v", path, unwrapPathErr(err))}
+		}
+		return &atomicFile{File: f, path: path, direct: true}, nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -49,6 +58,12 @@ func createAtomic(path string) (*atomicFile, error) {
 // commit closes the file and renames it into place.
 func (f *atomicFile) commit() error {
 	err := f.Close()
+	if f.direct {
+		if err != nil {
+			return &ioError{fmt.Errorf("cannot write %s: %v", f.path, unwrapPathErr(err))}
+		}
+		return nil
+	}
 	if err == nil {
 		err = os.Chmod(f.Name(), 0o644)
 	}
@@ -64,7 +79,9 @@ func (f *atomicFile) commit() error {
 // abort closes and removes the temporary file.
 func (f *atomicFile) abort() {
 	f.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }
 
 // fail aborts and returns err as an ioError naming the destination.

@@ -54,6 +54,19 @@ func RunnerLibs() ([]string, error) {
 	return libs, nil
 }
 
+// OpenMPInstallHint says which package provides the OpenMP runtime.
+const OpenMPInstallHint = "apt-get install libomp-19-dev"
+
+// OpenMPLib returns the path of LLVM's OpenMP runtime, LLVMDir/lib/libomp.so,
+// which code lowered by LowerOpenMP calls (__kmpc_fork_call, ...).
+func OpenMPLib() (string, error) {
+	p := filepath.Join(LLVMDir, "lib", "libomp.so")
+	if _, err := os.Stat(p); err != nil {
+		return "", errors.New("libomp.so not found in " + filepath.Dir(p) + "; install it with `" + OpenMPInstallHint + "`")
+	}
+	return p, nil
+}
+
 func findLib(name string) (string, error) {
 	dir := filepath.Join(LLVMDir, "lib")
 	for _, suffix := range []string{".so.19.1", ".so"} {

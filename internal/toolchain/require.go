@@ -10,8 +10,8 @@ import (
 const RequireEnv = "Q35C_REQUIRE_TOOLS"
 
 // Require skips t loudly when one of the named tools (or, for
-// "mlir-cpu-runner", its runner libraries) is missing, or fails it when
-// RequireEnv is set to 1.
+// "mlir-cpu-runner", its runner libraries; "libomp" names the OpenMP
+// runtime) is missing, or fails it when RequireEnv is set to 1.
 func Require(t testing.TB, names ...string) {
 	t.Helper()
 	for _, name := range names {
@@ -30,6 +30,10 @@ func Require(t testing.TB, names ...string) {
 }
 
 func check(name string) error {
+	if name == "libomp" {
+		_, err := OpenMPLib()
+		return err
+	}
 	if _, err := Find(name); err != nil {
 		return err
 	}

@@ -55,3 +55,81 @@ func TestOptErrorCarriesStderr(t *testing.T) {
 		t.Errorf("error does not carry mlir-opt's message: %v", err)
 	}
 }
+
+// threadIDs records which OpenMP thread ran each iteration of a parallel
+// loop, and i*i, which must not depend on the threads.
+const threadIDs = `func.func private @printMemrefI64(memref<*xi64>)
+func.func private @omp_get_thread_num() -> i32
+func.func @main() {
+  %tid = memref.alloc() : memref<64xi64>
+  %sq = memref.alloc() : memref<64xi64>
+  affine.parallel (%i) = (0) to (64) {
+    %t = func.call @omp_get_thread_num() : () -> i32
+    %w = arith.extsi %t : i32 to i64
+    affine.store %w, %tid[%i] : memref<64xi64>
+    %ii = arith.index_cast %i : index to i64
+    %s = arith.muli %ii, %ii : i64
+    affine.store %s, %sq[%i] : memref<64xi64>
+  }
+  %u = memref.cast %tid : memref<64xi64> to memref<*xi64>
+  func.call @printMemrefI64(%u) : (memref<*xi64>) -> ()
+  %v = memref.cast %sq : memref<64xi64> to memref<*xi64>
+  func.call @printMemrefI64(%v) : (memref<*xi64>) -> ()
+  memref.dealloc %tid : memref<64xi64>
+  memref.dealloc %sq : memref<64xi64>
+  func.return
+}
+`
+
+// TestOpenMPRunsOnThreads lowers an affine.parallel loop with LowerOpenMP
+// and runs it with WithOpenMP(n): n distinct threads share its iterations,
+// and the results are those of one thread.
+func TestOpenMPRunsOnThreads(t *testing.T) {
+	Require(t, "mlir-opt", "mlir-cpu-runner", "libomp")
+	t.Parallel()
+	ctx := context.Background()
+	lowered, err := LowerOpenMP(ctx, []byte(threadIDs), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(lowered), "omp.wsloop") {
+		t.Fatalf("LowerOpenMP made no OpenMP loop:\n%s", lowered)
+	}
+	var squares string
+	for _, threads := range []int{1, 2} {
+		out, err := RunMain(ctx, lowered, WithOpenMP(threads))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(string(out), "Unranked Memref")
+		if len(parts) != 3 {
+			t.Fatalf("printed %q", out)
+		}
+		ids := map[string]bool{}
+		_, data, _ := strings.Cut(parts[1], "data =")
+		for _, f := range strings.FieldsFunc(data, func(r rune) bool { return strings.ContainsRune("[], \n", r) }) {
+			ids[f] = true
+		}
+		if len(ids) != threads {
+			t.Errorf("OMP_NUM_THREADS=%d: iterations ran on threads %v", threads, ids)
+		}
+		_, sq, _ := strings.Cut(parts[2], "data =")
+		if squares != "" && sq != squares {
+			t.Errorf("OMP_NUM_THREADS=%d changed the results: %q, want %q", threads, sq, squares)
+		}
+		squares = sq
+	}
+	if !strings.Contains(squares, "3969]") {
+		t.Errorf("squares printed as %q", squares)
+	}
+}
+
+// TestOpenMPPipeline checks that the OpenMP lowering is the serial one with
+// the OpenMP conversion in the order MLIR 19 needs.
+func TestOpenMPPipeline(t *testing.T) {
+	want := append([]string{"--lower-affine", "--convert-scf-to-openmp", "--canonicalize", "--convert-scf-to-cf", "--convert-openmp-to-llvm"},
+		LLVMPipeline[2:]...)
+	if strings.Join(OpenMPPipeline, " ") != strings.Join(want, " ") {
+		t.Errorf("OpenMPPipeline = %q, want %q", OpenMPPipeline, want)
+	}
+}

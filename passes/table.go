@@ -1,0 +1,108 @@
+package passes
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// table is the one list of passes. Adding a pass means adding one entry
+// here (and its function, in a file named after it); the order of entries
+// does not matter. init checks that every entry is well formed.
+var table = []*Pass{
+	{
+		Name:    "canonicalize",
+		Summary: "fold constants, casts and affine index arithmetic; merge constants; remove dead code and 0- and 1-trip loops",
+		Run:     canonicalize,
+	},
+	{
+		Name:    "tile",
+		Summary: "tile the perfect loop band at the top of each kernel, as mlir-opt's --affine-loop-tile does",
+		Options: []Option{
+			{Name: "size", Type: IntOption, Default: "64", Doc: "the tile size of every loop of the band"},
+			{Name: "sizes", Type: IntListOption, Doc: "tile sizes per loop, outermost first; loops past the list are not tiled (overrides size)"},
+		},
+		Check: checkTileOptions,
+		Run:   tile,
+	},
+}
+
+// Passes returns the passes sorted by name. Callers must not modify them.
+func Passes() []*Pass {
+	ps := append([]*Pass(nil), table...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	return ps
+}
+
+// Lookup returns the pass called name, or nil.
+func Lookup(name string) *Pass {
+	for _, p := range table {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// passNames lists the passes for error messages.
+func passNames() string {
+	ps := Passes()
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+func init() {
+	if err := checkTable(table); err != nil {
+		panic(err)
+	}
+}
+
+// checkTable reports the first malformed entry of t: a bad or repeated
+// name, a missing summary or function, an option without a type or doc,
+// or a default that does not parse.
+func checkTable(t []*Pass) error {
+	seen := map[string]bool{}
+	for _, p := range t {
+		switch {
+		case !nameRE.MatchString(p.Name):
+			return fmt.Errorf("passes: pass name %q is not lower case letters, digits and '-'", p.Name)
+		case seen[p.Name]:
+			return fmt.Errorf("passes: pass %s is in the table twice", p.Name)
+		case p.Summary == "" || p.Run == nil:
+			return fmt.Errorf("passes: pass %s needs a Summary and a Run function", p.Name)
+		}
+		seen[p.Name] = true
+		if err := checkOptions(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkOptions(p *Pass) error {
+	seen := map[string]bool{}
+	for i := range p.Options {
+		o := &p.Options[i]
+		switch {
+		case !nameRE.MatchString(o.Name) || seen[o.Name]:
+			return fmt.Errorf("passes: pass %s: option name %q is malformed or repeated", p.Name, o.Name)
+		case o.Type.String() == "" || o.Doc == "":
+			return fmt.Errorf("passes: pass %s: option %s needs a Type and a Doc", p.Name, o.Name)
+		case (o.Type == EnumOption) != (len(o.Choices) > 0):
+			return fmt.Errorf("passes: pass %s: option %s: only enum options have Choices, and they must", p.Name, o.Name)
+		}
+		seen[o.Name] = true
+		if o.Default != "" {
+			if _, err := o.parse(o.Default); err != nil {
+				return fmt.Errorf("passes: pass %s: default of option %s: %v", p.Name, o.Name, err)
+			}
+		}
+	}
+	return nil
+}
