@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/q35c/q35c/internal/diag"
+	"github.com/q35c/q35c/ir"
 )
 
 // table is the one list of passes. Adding a pass means adding one entry
@@ -25,6 +28,11 @@ var table = []*Pass{
 		},
 		Check: checkTileOptions,
 		Run:   tile,
+	},
+	{
+		Name:    "parallelize",
+		Summary: "mark the outermost loop of each nest whose iterations are provably independent as parallel (affine.parallel, OpenMP)",
+		Run:     func(f *ir.Func, _ Options, d *diag.List) error { return ParallelizeFunc(f, d) },
 	},
 }
 

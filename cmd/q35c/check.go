@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/q35c/q35c/internal/diag"
+	"github.com/q35c/q35c/ir"
 	"github.com/q35c/q35c/passes"
 )
 
@@ -46,11 +47,22 @@ func checkFile(path string, remarks bool, stdin io.Reader, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	return checkOverflow(m, false, remarks, stderr)
+}
+
+// checkOverflow runs the overflow analysis on m and prints its findings:
+// errors (a kernel that may overflow is refused, exit 1) or, with allow,
+// the same findings as warnings; the proven bounds with remarks.
+func checkOverflow(m *ir.Module, allow, remarks bool, stderr io.Writer) error {
 	l := &diag.List{}
 	for _, d := range passes.CheckOverflow(m) {
-		if d.Severity != diag.Remark || remarks {
-			l.Add(d)
+		switch {
+		case d.Severity == diag.Remark && !remarks:
+			continue
+		case d.Severity == diag.Error && allow:
+			d.Severity = diag.Warning
 		}
+		l.Add(d)
 	}
 	l.Sort()
 	return reportDiags(stderr, l)

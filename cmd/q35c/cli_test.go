@@ -34,6 +34,9 @@ func TestCLIExitCodesAndMessages(t *testing.T) {
 		{"check ok", "", []string{"check", "examples/matmul_q35.q35", "examples/dequant_lut.q35"}, 0, "", "", true},
 		{"check reports all files", "", []string{"check", "testdata/errors/write_input.q35", "testdata/errors/undefined_name.q35"}, 1, "", "undefined: scale", true},
 		{"ast", "", []string{"compile", "--emit", "ast", "examples/dequant_lut.q35"}, 0, "kernel dequant_lut @10:1", "", false},
+		{"compile refuses overflow", "", []string{"compile", "testdata/overflow/dot_i16_past.q35"}, 1, "", "may overflow i16", true},
+		{"allow-overflow warns", "", []string{"compile", "--emit", "ir", "--allow-overflow", "testdata/overflow/dot_i16_past.q35"}, 0, "func @", "warning: acc may overflow i16", false},
+		{"compile remarks", "", []string{"compile", "--emit", "ir", "--remarks", "examples/matmul_q35.q35"}, 0, "func @matmul_q35", "remark: acc4: |acc4| <= 65536", false},
 		{"completion", "", []string{"completion", "bash"}, 0, "bash completion V2 for q35c", "", false},
 		{"version takes no args", "", []string{"version", "x"}, 2, "", "unknown command \"x\" for \"q35c version\"", true},
 	}

@@ -18,10 +18,11 @@ import (
 var emitLevels = []string{"ast", "ir", "mlir"}
 
 type compileOpts struct {
-	output  string
-	emit    string
-	harness bool
-	passes  passOpts
+	output        string
+	emit          string
+	harness       bool
+	allowOverflow bool
+	passes        passOpts
 }
 
 func newCompileCmd() *cobra.Command {
@@ -33,6 +34,11 @@ func newCompileCmd() *cobra.Command {
   ast   the checked AST, with every expression's type
   ir    q35c's IR of affine loop nests
   mlir  textual MLIR (func, affine, arith, memref) for mlir-opt 19 (default)
+
+Before any pass, the INT32 overflow proof (docs/passes.md) checks every
+integer accumulator; a kernel that may overflow is refused unless
+--allow-overflow downgrades the findings to warnings (--remarks prints the
+bounds proved).
 
 Between the frontend and the emitter, the IR goes through the passes that
 --pipeline (in mlir-opt's syntax) or a --target preset names; none by
@@ -57,6 +63,7 @@ atomically: a failed compile leaves no file behind.
 	f := c.Flags()
 	f.StringVarP(&o.output, "output", "o", "-", "write the output to `FILE` (- for standard output)")
 	f.StringVar(&o.emit, "emit", "mlir", "what to write: "+strings.Join(emitLevels, ", "))
+	f.BoolVar(&o.allowOverflow, "allow-overflow", false, "compile kernels whose integer accumulators may overflow, reporting it as warnings (by default they are refused)")
 	f.BoolVar(&o.harness, "harness", false, "with --emit mlir, add a main() that fills inputs deterministically, runs every kernel and prints its outputs")
 	p := &o.passes
 	f.StringVar(&p.pipeline, "pipeline", "", "run the passes of `PIPELINE` on the IR, e.g. 'canonicalize,tile{size=64}' (passes are listed above)")
@@ -81,6 +88,11 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	}
 	ast, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
 	if err != nil {
+		return err
+	}
+	// The INT32 overflow proof runs on the frontend's IR, so that its
+	// findings point at the user's lines, before any pass.
+	if err := checkOverflow(m, o.allowOverflow, o.passes.remarks, c.ErrOrStderr()); err != nil {
 		return err
 	}
 	if pipe != nil {

@@ -1,10 +1,11 @@
 // MLIR emitted by q35c for "testdata/kernels/loops.q35"
 
-func.func @prefix_sum(%A: memref<20xi32> loc("testdata/kernels/loops.q35":5:19), %S: memref<20xi32> loc("testdata/kernels/loops.q35":5:33)) {
+func.func @prefix_sum(%A: memref<20xi8> loc("testdata/kernels/loops.q35":5:19), %S: memref<20xi32> loc("testdata/kernels/loops.q35":5:32)) {
   %run = arith.constant 0 : i32 loc("testdata/kernels/loops.q35":6:18)
   %run.2 = affine.for %i = 0 to 20 iter_args(%run.1 = %run) -> (i32) {
-    %0 = affine.load %A[%i] : memref<20xi32> loc("testdata/kernels/loops.q35":8:12)
-    %run.3 = arith.addi %run.1, %0 : i32 loc("testdata/kernels/loops.q35":8:5)
+    %0 = affine.load %A[%i] : memref<20xi8> loc("testdata/kernels/loops.q35":8:12)
+    %1 = arith.extsi %0 : i8 to i32 loc("testdata/kernels/loops.q35":8:12)
+    %run.3 = arith.addi %run.1, %1 : i32 loc("testdata/kernels/loops.q35":8:5)
     affine.store %run.3, %S[%i] : memref<20xi32> loc("testdata/kernels/loops.q35":9:5)
     affine.yield %run.3 : i32 loc("testdata/kernels/loops.q35":10:3)
   } loc("testdata/kernels/loops.q35":7:3)
