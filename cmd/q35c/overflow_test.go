@@ -172,8 +172,8 @@ func TestCheckPrintsRemarksOnlyWhenAsked(t *testing.T) {
 	if code, _, stderr := q35c(t, "", "check", "examples/matmul_q35.q35"); code != 0 || stderr != "" {
 		t.Errorf("check examples/matmul_q35.q35: exit %d, stderr %q", code, stderr)
 	}
-	code, _, stderr := q35c(t, "", "check", "testdata/kernels/loops.q35")
-	if code != 1 || !strings.Contains(stderr, "error: run may overflow i32") || strings.Contains(stderr, "remark:") {
-		t.Errorf("check testdata/kernels/loops.q35: exit %d, stderr\n%s", code, stderr)
+	code, _, stderr := q35c(t, "", "check", "testdata/overflow/dot_i16_past.q35")
+	if code != 1 || !strings.Contains(stderr, "error: acc may overflow i16") || strings.Contains(stderr, "remark:") {
+		t.Errorf("check testdata/overflow/dot_i16_past.q35: exit %d, stderr\n%s", code, stderr)
 	}
 }
