@@ -163,8 +163,8 @@ type Target struct {
 
 // targets are the presets of `q35c compile --target`.
 var targets = []Target{
-	{Name: "cpu", Pipeline: "canonicalize,tile{size=64},canonicalize",
-		Doc: "host CPU through mlir-opt and LLVM: clean up, tile the outer loop band by 64, clean up"},
+	{Name: "cpu", Pipeline: "canonicalize,tile{size=64},canonicalize,parallelize",
+		Doc: "host CPU through mlir-opt and LLVM: clean up, tile the outer loop band by 64, clean up, run independent outer loops on threads (affine.parallel)"},
 	{Name: "lpu", Doc: "the LPU's 320x320 systolic array",
 		Missing: "not implemented yet (issue 6)"},
 }

@@ -113,7 +113,7 @@ func TestParseBad(t *testing.T) {
 }
 
 func TestTargets(t *testing.T) {
-	if text, err := TargetPipeline("cpu"); err != nil || text != "canonicalize,tile{size=64},canonicalize" {
+	if text, err := TargetPipeline("cpu"); err != nil || text != "canonicalize,tile{size=64},canonicalize,parallelize" {
 		t.Errorf("cpu: %q, %v", text, err)
 	}
 	for name, want := range map[string]string{

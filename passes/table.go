@@ -30,6 +30,17 @@ var table = []*Pass{
 		Run:   tile,
 	},
 	{
+		Name:    "systolic",
+		Summary: "map matmul-shaped nests onto a rows×cols systolic array: tile the reduction and output loops to it, ordered for the dataflow",
+		Options: []Option{
+			{Name: "rows", Type: IntOption, Default: "320", Doc: "the array's rows: K positions (whole reduction iterations) per tile"},
+			{Name: "cols", Type: IntOption, Default: "320", Doc: "the array's columns: output columns (N) per tile"},
+			{Name: "dataflow", Type: EnumOption, Default: "ws", Choices: []string{"ws", "os"}, Doc: "ws: weight-stationary (column tiles outermost, activations stream); os: output-stationary (output tiles outermost)"},
+		},
+		Check: checkSystolicOptions,
+		Run:   systolic,
+	},
+	{
 		Name:    "parallelize",
 		Summary: "mark the outermost loop of each nest whose iterations are provably independent as parallel (affine.parallel, OpenMP)",
 		Run:     func(f *ir.Func, _ Options, d *diag.List) error { return ParallelizeFunc(f, d) },

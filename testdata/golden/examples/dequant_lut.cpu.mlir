@@ -1,10 +1,9 @@
 // MLIR emitted by q35c for "examples/dequant_lut.q35"
 
 func.func @dequant_lut(%Q: memref<16x32xi8> loc("examples/dequant_lut.q35":10:20), %LUT: memref<16xf32> loc("examples/dequant_lut.q35":10:36), %S: memref<16x2xf32> loc("examples/dequant_lut.q35":10:53), %W: memref<16x64xf32> loc("examples/dequant_lut.q35":10:74)) {
-  affine.for %n = 0 to 16 {
-    %guard = memref.cast %Q : memref<16x32xi8> to memref<16x32xi8> loc("examples/dequant_lut.q35":11:3)
+  affine.parallel (%n) = (0) to (16) {
     affine.for %k = 0 to 64 {
-      %guard.1 = memref.cast %Q : memref<16x32xi8> to memref<16x32xi8> loc("examples/dequant_lut.q35":12:5)
+      %guard = memref.cast %Q : memref<16x32xi8> to memref<16x32xi8> loc("examples/dequant_lut.q35":12:5)
       %0 = affine.apply affine_map<(d0) -> (d0 mod 2 * -4 + 4)>(%k) loc("examples/dequant_lut.q35":13:22)
       %shift = arith.index_cast %0 : index to i8 loc("examples/dequant_lut.q35":13:22)
       %byte = affine.load %Q[%n, %k floordiv 2] : memref<16x32xi8> loc("examples/dequant_lut.q35":13:22)

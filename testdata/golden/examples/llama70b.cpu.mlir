@@ -1,10 +1,9 @@
 // MLIR emitted by q35c for "examples/llama70b.q35"
 
 func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22), %W: memref<8192x3584xi8> loc("examples/llama70b.q35":14:39), %Se: memref<8192x64xf32> loc("examples/llama70b.q35":14:64), %So: memref<8192x64xf32> loc("examples/llama70b.q35":14:86), %C: memref<1x8192xf32> loc("examples/llama70b.q35":14:108)) {
-  affine.for %nt = 0 to 8192 step 64 {
-    %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":16:5)
+  affine.parallel (%nt) = (0) to (8192) step (64) {
     affine.for %n = affine_map<(d0) -> (d0)>(%nt) to affine_map<(d0) -> (d0 + 64)>(%nt) {
-      %guard.1 = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":16:5)
+      %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":16:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":17:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc4 = arith.constant 0 : i32 loc("examples/llama70b.q35":19:25)
@@ -70,12 +69,11 @@ func.func @matmul_q35_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":14:22
 } loc("examples/llama70b.q35":14:1)
 
 func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:23), %W: memref<8192x3584xi8> loc("examples/llama70b.q35":41:41), %Se: memref<8192x64xf32> loc("examples/llama70b.q35":41:66), %So: memref<8192x64xf32> loc("examples/llama70b.q35":41:88), %C: memref<32x8192xf32> loc("examples/llama70b.q35":41:110)) {
-  affine.for %m = 0 to 32 {
-    %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":42:3)
+  affine.parallel (%m) = (0) to (32) {
     affine.for %nt = 0 to 8192 step 64 {
-      %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":43:5)
+      %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":43:5)
       affine.for %n = affine_map<(d0) -> (d0)>(%nt) to affine_map<(d0) -> (d0 + 64)>(%nt) {
-        %guard.2 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":43:5)
+        %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":43:5)
         %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":44:22)
         %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
           %acc4 = arith.constant 0 : i32 loc("examples/llama70b.q35":46:25)
@@ -142,10 +140,9 @@ func.func @matmul_q35_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":41:
 } loc("examples/llama70b.q35":41:1)
 
 func.func @matmul_i8_i4_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":68:24), %W: memref<8192x4096xi8> loc("examples/llama70b.q35":68:41), %S: memref<8192x64xf32> loc("examples/llama70b.q35":68:57), %C: memref<1x8192xf32> loc("examples/llama70b.q35":68:78)) {
-  affine.for %nt = 0 to 8192 step 64 {
-    %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":70:5)
+  affine.parallel (%nt) = (0) to (8192) step (64) {
     affine.for %n = affine_map<(d0) -> (d0)>(%nt) to affine_map<(d0) -> (d0 + 64)>(%nt) {
-      %guard.1 = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":70:5)
+      %guard = memref.cast %A : memref<1x8192xi8> to memref<1x8192xi8> loc("examples/llama70b.q35":70:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":71:22)
       %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
         %acc = arith.constant 0 : i32 loc("examples/llama70b.q35":73:24)
@@ -177,12 +174,11 @@ func.func @matmul_i8_i4_m1(%A: memref<1x8192xi8> loc("examples/llama70b.q35":68:
 } loc("examples/llama70b.q35":68:1)
 
 func.func @matmul_i8_i4_m32(%A: memref<32x8192xi8> loc("examples/llama70b.q35":84:25), %W: memref<8192x4096xi8> loc("examples/llama70b.q35":84:43), %S: memref<8192x64xf32> loc("examples/llama70b.q35":84:59), %C: memref<32x8192xf32> loc("examples/llama70b.q35":84:80)) {
-  affine.for %m = 0 to 32 {
-    %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":85:3)
+  affine.parallel (%m) = (0) to (32) {
     affine.for %nt = 0 to 8192 step 64 {
-      %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":86:5)
+      %guard = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":86:5)
       affine.for %n = affine_map<(d0) -> (d0)>(%nt) to affine_map<(d0) -> (d0 + 64)>(%nt) {
-        %guard.2 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":86:5)
+        %guard.1 = memref.cast %A : memref<32x8192xi8> to memref<32x8192xi8> loc("examples/llama70b.q35":86:5)
         %sum = arith.constant 0.0e+00 : f32 loc("examples/llama70b.q35":87:22)
         %sum.2 = affine.for %g = 0 to 64 iter_args(%sum.1 = %sum) -> (f32) {
           %acc = arith.constant 0 : i32 loc("examples/llama70b.q35":89:24)

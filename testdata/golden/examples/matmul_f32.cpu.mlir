@@ -1,8 +1,7 @@
 // MLIR emitted by q35c for "examples/matmul_f32.q35"
 
 func.func @matmul_f32(%A: memref<8x64xf32> loc("examples/matmul_f32.q35":9:19), %B: memref<64x32xf32> loc("examples/matmul_f32.q35":9:36), %C: memref<8x32xf32> loc("examples/matmul_f32.q35":9:53)) {
-  affine.for %i = 0 to 8 {
-    %guard = memref.cast %A : memref<8x64xf32> to memref<8x64xf32> loc("examples/matmul_f32.q35":10:3)
+  affine.parallel (%i) = (0) to (8) {
     affine.for %j = 0 to 32 {
       %acc = arith.constant 0.0e+00 : f32 loc("examples/matmul_f32.q35":12:22)
       %acc.2 = affine.for %k = 0 to 64 iter_args(%acc.1 = %acc) -> (f32) {

@@ -1,10 +1,9 @@
 // MLIR emitted by q35c for "examples/matmul_i8_i4.q35"
 
 func.func @matmul_i8_i4(%A: memref<4x256xi8> loc("examples/matmul_i8_i4.q35":15:21), %W: memref<16x128xi8> loc("examples/matmul_i8_i4.q35":15:37), %S: memref<16x2xf32> loc("examples/matmul_i8_i4.q35":15:53), %C: memref<4x16xf32> loc("examples/matmul_i8_i4.q35":15:74)) {
-  affine.for %m = 0 to 4 {
-    %guard = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_i8_i4.q35":16:3)
+  affine.parallel (%m) = (0) to (4) {
     affine.for %n = 0 to 16 {
-      %guard.1 = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_i8_i4.q35":17:5)
+      %guard = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_i8_i4.q35":17:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/matmul_i8_i4.q35":18:22)
       %sum.2 = affine.for %g = 0 to 2 iter_args(%sum.1 = %sum) -> (f32) {
         %acc = arith.constant 0 : i32 loc("examples/matmul_i8_i4.q35":20:24)

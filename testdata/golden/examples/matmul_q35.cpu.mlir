@@ -1,10 +1,9 @@
 // MLIR emitted by q35c for "examples/matmul_q35.q35"
 
 func.func @matmul_q35(%A: memref<4x256xi8> loc("examples/matmul_q35.q35":19:19), %W: memref<16x112xi8> loc("examples/matmul_q35.q35":19:35), %Se: memref<16x2xf32> loc("examples/matmul_q35.q35":19:60), %So: memref<16x2xf32> loc("examples/matmul_q35.q35":19:82), %C: memref<4x16xf32> loc("examples/matmul_q35.q35":19:104)) {
-  affine.for %m = 0 to 4 {
-    %guard = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_q35.q35":20:3)
+  affine.parallel (%m) = (0) to (4) {
     affine.for %n = 0 to 16 {
-      %guard.1 = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_q35.q35":21:5)
+      %guard = memref.cast %A : memref<4x256xi8> to memref<4x256xi8> loc("examples/matmul_q35.q35":21:5)
       %sum = arith.constant 0.0e+00 : f32 loc("examples/matmul_q35.q35":22:22)
       %sum.2 = affine.for %g = 0 to 2 iter_args(%sum.1 = %sum) -> (f32) {
         %acc4 = arith.constant 0 : i32 loc("examples/matmul_q35.q35":24:25)

@@ -1,8 +1,7 @@
 // MLIR emitted by q35c for "testdata/kernels/gather.q35"
 
 func.func @gather(%Q: memref<32xi8> loc("testdata/kernels/gather.q35":2:15), %T: memref<16xf32> loc("testdata/kernels/gather.q35":2:29), %U: memref<8x4xi32> loc("testdata/kernels/gather.q35":2:44), %O: memref<32x3xf32> loc("testdata/kernels/gather.q35":2:61)) {
-  affine.for %i = 0 to 32 {
-    %guard = memref.cast %Q : memref<32xi8> to memref<32xi8> loc("testdata/kernels/gather.q35":3:3)
+  affine.parallel (%i) = (0) to (32) {
     %0 = affine.load %Q[%i] : memref<32xi8> loc("testdata/kernels/gather.q35":4:13)
     %q = arith.extsi %0 : i8 to i32 loc("testdata/kernels/gather.q35":4:13)
     %1 = arith.constant 15 : i32 loc("testdata/kernels/gather.q35":5:21)

@@ -13,8 +13,7 @@ func.func @prefix_sum(%A: memref<20xi8> loc("testdata/kernels/loops.q35":5:19), 
 } loc("testdata/kernels/loops.q35":5:1)
 
 func.func @triangle(%A: memref<20x20xf32> loc("testdata/kernels/loops.q35":13:17), %T: memref<20xf32> loc("testdata/kernels/loops.q35":13:34)) {
-  affine.for %i = 0 to 20 {
-    %guard = memref.cast %A : memref<20x20xf32> to memref<20x20xf32> loc("testdata/kernels/loops.q35":14:3)
+  affine.parallel (%i) = (0) to (20) {
     %s = arith.constant 0.0e+00 : f32 loc("testdata/kernels/loops.q35":15:18)
     %c = arith.constant 0 : i32 loc("testdata/kernels/loops.q35":16:18)
     %s_c:2 = affine.for %j = affine_map<(d0) -> (d0)>(%i) to 20 iter_args(%s.1 = %s, %c.1 = %c) -> (f32, i32) {
@@ -32,10 +31,9 @@ func.func @triangle(%A: memref<20x20xf32> loc("testdata/kernels/loops.q35":13:17
 } loc("testdata/kernels/loops.q35":13:1)
 
 func.func @strided(%A: memref<20x4xi16> loc("testdata/kernels/loops.q35":25:16), %O: memref<10x2xi16> loc("testdata/kernels/loops.q35":25:33)) {
-  affine.for %i = 0 to 20 step 2 {
-    %guard = memref.cast %A : memref<20x4xi16> to memref<20x4xi16> loc("testdata/kernels/loops.q35":26:3)
+  affine.parallel (%i) = (0) to (20) step (2) {
     affine.for %j = 1 to 4 step 2 {
-      %guard.1 = memref.cast %A : memref<20x4xi16> to memref<20x4xi16> loc("testdata/kernels/loops.q35":28:5)
+      %guard = memref.cast %A : memref<20x4xi16> to memref<20x4xi16> loc("testdata/kernels/loops.q35":28:5)
       %0 = affine.load %A[%i, %j] : memref<20x4xi16> loc("testdata/kernels/loops.q35":29:23)
       %1 = affine.load %A[%i + 1, %j - 1] : memref<20x4xi16> loc("testdata/kernels/loops.q35":29:33)
       %2 = arith.muli %0, %1 : i16 loc("testdata/kernels/loops.q35":29:31)

@@ -1,8 +1,7 @@
 // MLIR emitted by q35c for "testdata/kernels/ops_float.q35"
 
 func.func @float_ops(%X: memref<48xf32> loc("testdata/kernels/ops_float.q35":4:18), %Y: memref<48xf32> loc("testdata/kernels/ops_float.q35":4:32), %H: memref<48xf16> loc("testdata/kernels/ops_float.q35":4:46), %I: memref<48xi32> loc("testdata/kernels/ops_float.q35":4:60), %F: memref<48x8xf32> loc("testdata/kernels/ops_float.q35":5:18), %G: memref<48x4xf16> loc("testdata/kernels/ops_float.q35":5:36), %J: memref<48x2xi32> loc("testdata/kernels/ops_float.q35":5:54)) {
-  affine.for %i = 0 to 48 {
-    %guard = memref.cast %X : memref<48xf32> to memref<48xf32> loc("testdata/kernels/ops_float.q35":6:3)
+  affine.parallel (%i) = (0) to (48) {
     %x = affine.load %X[%i] : memref<48xf32> loc("testdata/kernels/ops_float.q35":7:13)
     %y = affine.load %Y[%i] : memref<48xf32> loc("testdata/kernels/ops_float.q35":8:13)
     %0 = arith.constant 5.0e-01 : f32 loc("testdata/kernels/ops_float.q35":9:23)

@@ -1,8 +1,7 @@
 // MLIR emitted by q35c for "testdata/kernels/ops_int.q35"
 
 func.func @int_ops(%A: memref<64xi32> loc("testdata/kernels/ops_int.q35":5:16), %B: memref<64xi32> loc("testdata/kernels/ops_int.q35":5:30), %C8: memref<64xi8> loc("testdata/kernels/ops_int.q35":5:44), %D: memref<64xi16> loc("testdata/kernels/ops_int.q35":5:58), %E: memref<64xi64> loc("testdata/kernels/ops_int.q35":5:72), %O32: memref<64x12xi32> loc("testdata/kernels/ops_int.q35":6:16), %O8: memref<64x4xi8> loc("testdata/kernels/ops_int.q35":6:37), %O64: memref<64x2xi64> loc("testdata/kernels/ops_int.q35":6:55)) {
-  affine.for %i = 0 to 64 {
-    %guard = memref.cast %A : memref<64xi32> to memref<64xi32> loc("testdata/kernels/ops_int.q35":7:3)
+  affine.parallel (%i) = (0) to (64) {
     %a = affine.load %A[%i] : memref<64xi32> loc("testdata/kernels/ops_int.q35":8:13)
     %0 = affine.load %B[%i] : memref<64xi32> loc("testdata/kernels/ops_int.q35":9:13)
     %1 = arith.constant 1 : i32 loc("testdata/kernels/ops_int.q35":9:20)

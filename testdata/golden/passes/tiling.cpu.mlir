@@ -1,10 +1,9 @@
 // MLIR emitted by q35c for "testdata/passes/tiling.q35"
 
 func.func @partial(%A: memref<10x7xf32> loc("testdata/passes/tiling.q35":8:16), %B: memref<10x7xf32> loc("testdata/passes/tiling.q35":8:33), %C: memref<10x7xf32> loc("testdata/passes/tiling.q35":8:50)) {
-  affine.for %i = 0 to 10 {
-    %guard = memref.cast %A : memref<10x7xf32> to memref<10x7xf32> loc("testdata/passes/tiling.q35":9:3)
+  affine.parallel (%i) = (0) to (10) {
     affine.for %j = 0 to 7 {
-      %guard.1 = memref.cast %A : memref<10x7xf32> to memref<10x7xf32> loc("testdata/passes/tiling.q35":10:5)
+      %guard = memref.cast %A : memref<10x7xf32> to memref<10x7xf32> loc("testdata/passes/tiling.q35":10:5)
       %0 = affine.load %A[%i, %j] : memref<10x7xf32> loc("testdata/passes/tiling.q35":11:17)
       %1 = affine.load %B[%i, %j] : memref<10x7xf32> loc("testdata/passes/tiling.q35":11:27)
       %2 = arith.mulf %0, %1 : f32 loc("testdata/passes/tiling.q35":11:25)
@@ -33,8 +32,7 @@ func.func @band_sum(%A: memref<10x7xf32> loc("testdata/passes/tiling.q35":16:17)
 func.func @last_row(%A: memref<10x7xf32> loc("testdata/passes/tiling.q35":26:17), %O: memref<7xf32> loc("testdata/passes/tiling.q35":26:34)) {
   affine.for %i = 0 to 10 {
     %guard = memref.cast %A : memref<10x7xf32> to memref<10x7xf32> loc("testdata/passes/tiling.q35":27:3)
-    affine.for %j = 0 to 7 {
-      %guard.1 = memref.cast %A : memref<10x7xf32> to memref<10x7xf32> loc("testdata/passes/tiling.q35":28:5)
+    affine.parallel (%j) = (0) to (7) {
       %0 = affine.load %A[%i, %j] : memref<10x7xf32> loc("testdata/passes/tiling.q35":29:14)
       affine.store %0, %O[%j] : memref<7xf32> loc("testdata/passes/tiling.q35":29:7)
     } loc("testdata/passes/tiling.q35":28:5)
@@ -43,12 +41,11 @@ func.func @last_row(%A: memref<10x7xf32> loc("testdata/passes/tiling.q35":26:17)
 } loc("testdata/passes/tiling.q35":26:1)
 
 func.func @one_row(%A: memref<1x16xi32> loc("testdata/passes/tiling.q35":34:16), %G: memref<15xi32> loc("testdata/passes/tiling.q35":34:34), %O: memref<1x16xi32> loc("testdata/passes/tiling.q35":34:56)) {
-  affine.for %k = 0 to 16 step 4 {
-    %guard = memref.cast %A : memref<1x16xi32> to memref<1x16xi32> loc("testdata/passes/tiling.q35":36:5)
+  affine.parallel (%k) = (0) to (16) step (4) {
     %0 = affine.load %A[0, %k] : memref<1x16xi32> loc("testdata/passes/tiling.q35":38:19)
     affine.store %0, %O[0, %k] : memref<1x16xi32> loc("testdata/passes/tiling.q35":38:9)
     affine.for %j = 0 to 7 {
-      %guard.1 = memref.cast %A : memref<1x16xi32> to memref<1x16xi32> loc("testdata/passes/tiling.q35":40:7)
+      %guard = memref.cast %A : memref<1x16xi32> to memref<1x16xi32> loc("testdata/passes/tiling.q35":40:7)
       %1 = affine.load %G[%j * 2 + 1] : memref<15xi32> loc("testdata/passes/tiling.q35":41:31)
       affine.store %1, %O[0, %k + 1 + %j mod 3] : memref<1x16xi32> loc("testdata/passes/tiling.q35":41:9)
     } loc("testdata/passes/tiling.q35":40:7)
@@ -57,8 +54,7 @@ func.func @one_row(%A: memref<1x16xi32> loc("testdata/passes/tiling.q35":34:16),
 } loc("testdata/passes/tiling.q35":34:1)
 
 func.func @shifts(%G: memref<16xi32> loc("testdata/passes/tiling.q35":47:15), %O: memref<8xi32> loc("testdata/passes/tiling.q35":47:30)) {
-  affine.for %j = 0 to 8 {
-    %guard = memref.cast %G : memref<16xi32> to memref<16xi32> loc("testdata/passes/tiling.q35":48:3)
+  affine.parallel (%j) = (0) to (8) {
     %0 = affine.load %G[%j floordiv 2 + %j mod 4 * 2] : memref<16xi32> loc("testdata/passes/tiling.q35":49:12)
     affine.store %0, %O[%j] : memref<8xi32> loc("testdata/passes/tiling.q35":49:5)
   } loc("testdata/passes/tiling.q35":48:3)
