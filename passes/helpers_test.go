@@ -149,13 +149,9 @@ func goldenPath(name string) string { return filepath.Join("testdata", name+".ir
 
 func execAll(t *testing.T, m *ir.Module) [][]int64 {
 	t.Helper()
-	var all [][]int64
-	for _, f := range m.Funcs {
-		words, err := ir.ExecGenerated(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, words...)
+	all, err := execModule(m)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return all
 }
@@ -181,7 +177,7 @@ func equalWords(a, b [][]int64) bool {
 // twice fails too.
 func TestGoldensHaveCases(t *testing.T) {
 	names := map[string]bool{}
-	for _, table := range [][]passCase{tileCases, canonicalizeCases} {
+	for _, table := range [][]passCase{tileCases, canonicalizeCases, systolicCases} {
 		for _, c := range table {
 			if names[c.golden] {
 				t.Errorf("golden %s is used by two cases", c.golden)
@@ -190,7 +186,7 @@ func TestGoldensHaveCases(t *testing.T) {
 		}
 	}
 	var files []string
-	for _, dir := range []string{"tile", "canonicalize"} {
+	for _, dir := range []string{"tile", "canonicalize", "systolic"} {
 		fs, _ := filepath.Glob(filepath.Join("testdata", dir, "*.ir"))
 		files = append(files, fs...)
 	}
