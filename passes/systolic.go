@@ -73,8 +73,8 @@ func systolic(f *ir.Func, o Options, d *diag.List) error {
 			continue
 		}
 		var notes []string
-		mm.red, notes = a.tileReduction(f, mm, notes)
 		f.Body.Ops[i], notes = a.tileOutputs(f, mm, notes)
+		notes = a.tileReduction(f, mm, notes)
 		remark(d, op, "systolic: nest %s is mapped to the %d×%d array (%s): %s",
 			ivName(op), a.rows, a.cols, a.dataflow, strings.Join(notes, "; "))
 	}
@@ -202,29 +202,31 @@ func addKSpan(k *span, idx []ir.Subscript, m *ir.Value, rs ranges) bool {
 }
 
 // tileReduction strip-mines the reduction loop by whole iterations
-// covering at most a.rows K positions, in place. It returns the loop that
-// now stands in the reduction's place in n's body.
-func (a array) tileReduction(f *ir.Func, mm matmul, notes []string) (*ir.Op, []string) {
+// covering at most a.rows K positions, in place.
+func (a array) tileReduction(f *ir.Func, mm matmul, notes []string) []string {
 	red := mm.red
 	l := red.Loop
 	n, known := tripCount(l)
 	name := ivName(red)
 	switch {
 	case !known:
-		return red, append(notes, fmt.Sprintf("reduction %s is not tiled: its trip count is not constant", name))
+		return append(notes, fmt.Sprintf("reduction %s is not tiled: its trip count is not constant", name))
 	case mm.kPer == 0:
-		return red, append(notes, fmt.Sprintf("reduction %s is not tiled: cannot tell how many K positions one of its iterations covers", name))
+		return append(notes, fmt.Sprintf("reduction %s is not tiled: cannot tell how many K positions one of its iterations covers", name))
 	case mm.kPer > a.rows:
-		return red, append(notes, fmt.Sprintf("reduction %s is not tiled: one of its iterations (a group) covers %d K positions, more than the %d array rows, and a group's sum is not split",
+		return append(notes, fmt.Sprintf("reduction %s is not tiled: one of its iterations (a group) covers %d K positions, more than the %d array rows, and a group's sum is not split",
 			name, mm.kPer, a.rows))
 	}
 	t := a.rows / mm.kPer
 	ts, fits := mulOK(t, l.Step)
 	if t >= n {
-		return red, append(notes, fmt.Sprintf("reduction %s (%d K positions) fits the array rows untiled", name, n*mm.kPer))
+		return append(notes, fmt.Sprintf("reduction %s (%d K positions) fits the array rows untiled", name, n*mm.kPer))
+	}
+	if t == 1 {
+		return append(notes, fmt.Sprintf("reduction %s is not tiled: each of its iterations (%d K positions) is one tile of the array rows", name, mm.kPer))
 	}
 	if !fits || !boundsFit(l, ts, ranges{}) {
-		return red, append(notes, fmt.Sprintf("reduction %s is not tiled: its bounds are not constant or could overflow", name))
+		return append(notes, fmt.Sprintf("reduction %s is not tiled: its bounds are not constant or could overflow", name))
 	}
 	tl := tileLoop(f, red, t)
 	ops := mm.n.Loop.Body.Ops
@@ -234,7 +236,7 @@ func (a array) tileReduction(f *ir.Func, mm matmul, notes []string) (*ir.Op, []s
 		}
 	}
 	nest(f, tl, red)
-	return tl, append(notes, fmt.Sprintf("reduction %s tiled by %d (%d K positions) on the array rows, in order", name, t, t*mm.kPer))
+	return append(notes, fmt.Sprintf("reduction %s tiled by %d (%d K positions) on the array rows, in order", name, t, t*mm.kPer))
 }
 
 // tileOutputs tiles the output loops for the dataflow and returns the op
