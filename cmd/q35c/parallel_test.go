@@ -47,7 +47,7 @@ func TestParallelMatchesInterpreter(t *testing.T) {
 				t.Skip("SKIP in -short mode: the 8192x8192 LLaMA layers take minutes in the interpreter; scripts/test.sh runs them")
 			}
 			m := compileForTest(t, src)
-			want := interpret(t, m)
+			want := originalWords(t, src)
 			before := m.String()
 			if err := passes.Parallelize(m); err != nil {
 				t.Fatal(err)
