@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/q35c/q35c/internal/diag"
+	"github.com/q35c/q35c/internal/diagtest"
 	"github.com/q35c/q35c/internal/golden"
 )
 
@@ -36,56 +34,9 @@ func TestErrorCorpus(t *testing.T) {
 			var out bytes.Buffer
 			diags.Render(&out)
 			golden.Check(t, strings.TrimSuffix(path, ".q35")+".err", out.Bytes())
-			checkAnnotations(t, src, diags)
+			diagtest.CheckAnnotations(t, src, diags.Diags)
 		})
 	}
-}
-
-var errorComment = regexp.MustCompile(`// ERROR "((?:[^"\\]|\\.)*)"`)
-
-func checkAnnotations(t *testing.T, src []byte, diags *diag.List) {
-	t.Helper()
-	byLine := map[int][]string{}
-	for _, d := range diags.Diags {
-		if d.Severity == diag.Error {
-			line, _ := d.Span.LineCol()
-			byLine[line] = append(byLine[line], d.Msg)
-		}
-	}
-	annotated := map[int]bool{}
-	for i, text := range strings.Split(string(src), "\n") {
-		line := i + 1
-		m := errorComment.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
-		annotated[line] = true
-		pat, err := strconv.Unquote(`"` + m[1] + `"`)
-		if err != nil {
-			pat = m[1]
-		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			t.Fatalf("line %d: bad ERROR pattern %q: %v", line, pat, err)
-		}
-		if !anyMatch(re, byLine[line]) {
-			t.Errorf("line %d: no error matching %q; got %q", line, pat, byLine[line])
-		}
-	}
-	for line, msgs := range byLine {
-		if !annotated[line] {
-			t.Errorf("line %d: unexpected errors %q", line, msgs)
-		}
-	}
-}
-
-func anyMatch(re *regexp.Regexp, msgs []string) bool {
-	for _, m := range msgs {
-		if re.MatchString(m) {
-			return true
-		}
-	}
-	return false
 }
 
 // Every golden .err file has its source program.

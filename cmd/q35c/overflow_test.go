@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/q35c/q35c/frontend"
 	"github.com/q35c/q35c/internal/diag"
+	"github.com/q35c/q35c/internal/diagtest"
 	"github.com/q35c/q35c/internal/golden"
 	"github.com/q35c/q35c/passes"
 )
@@ -49,7 +48,7 @@ func TestOverflowCorpus(t *testing.T) {
 				hasErrors = hasErrors || d.Severity == diag.Error
 			}
 			golden.Check(t, strings.TrimSuffix(path, ".q35")+".err", out.Bytes())
-			checkOverflowAnnotations(t, src, found)
+			diagtest.CheckAnnotations(t, src, found)
 
 			code, stdout, stderr := q35c(t, "", "check", "--remarks", path)
 			if want := map[bool]int{false: 0, true: 1}[hasErrors]; code != want || stdout != "" {
@@ -60,62 +59,6 @@ func TestOverflowCorpus(t *testing.T) {
 			}
 		})
 	}
-}
-
-var overflowComment = regexp.MustCompile(`(ERROR|REMARK) "((?:[^"\\]|\\.)*)"`)
-
-func checkOverflowAnnotations(t *testing.T, src []byte, found []diag.Diagnostic) {
-	t.Helper()
-	byLine := map[int][]diag.Diagnostic{}
-	for _, d := range found {
-		line, _ := d.Span.LineCol()
-		byLine[line] = append(byLine[line], d)
-	}
-	annotated := map[int]bool{}
-	for i, text := range strings.Split(string(src), "\n") {
-		line := i + 1
-		_, comment, ok := strings.Cut(text, "//")
-		if !ok {
-			continue
-		}
-		for _, m := range overflowComment.FindAllStringSubmatch(comment, -1) {
-			annotated[line] = true
-			pat, err := strconv.Unquote(`"` + m[2] + `"`)
-			if err != nil {
-				pat = m[2]
-			}
-			re, err := regexp.Compile(pat)
-			if err != nil {
-				t.Fatalf("line %d: bad %s pattern %q: %v", line, m[1], pat, err)
-			}
-			sev := map[string]diag.Severity{"ERROR": diag.Error, "REMARK": diag.Remark}[m[1]]
-			if !anyOverflowMatch(re, sev, byLine[line]) {
-				t.Errorf("line %d: no %s matching %q; got %q", line, sev, pat, overflowMsgs(byLine[line]))
-			}
-		}
-	}
-	for line, ds := range byLine {
-		if !annotated[line] {
-			t.Errorf("line %d: unannotated diagnostics %q", line, overflowMsgs(ds))
-		}
-	}
-}
-
-func anyOverflowMatch(re *regexp.Regexp, sev diag.Severity, ds []diag.Diagnostic) bool {
-	for _, d := range ds {
-		if d.Severity == sev && re.MatchString(d.Msg) {
-			return true
-		}
-	}
-	return false
-}
-
-func overflowMsgs(ds []diag.Diagnostic) []string {
-	var out []string
-	for _, d := range ds {
-		out = append(out, d.Severity.String()+": "+d.Msg)
-	}
-	return out
 }
 
 // Every golden .err file of the overflow corpus has its program.

@@ -17,6 +17,7 @@ const module = "github.com/q35c/q35c"
 var allowed = map[string][]string{
 	"internal/diag":      {},
 	"internal/golden":    {},
+	"internal/diagtest":  {"internal/diag"},
 	"internal/toolchain": {},
 	"internal/tensorio":  {},
 	"internal/archtest":  {},
