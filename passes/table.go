@@ -41,6 +41,11 @@ var table = []*Pass{
 		Run:   systolic,
 	},
 	{
+		Name:    "fuse",
+		Summary: "fuse each loop nest into the next one that reads what it stores, as deep as provably legal, as mlir-opt's --affine-loop-fusion does",
+		Run:     fuse,
+	},
+	{
 		Name:    "parallelize",
 		Summary: "mark the outermost loop of each nest whose iterations are provably independent as parallel (affine.parallel, OpenMP)",
 		Run:     func(f *ir.Func, _ Options, d *diag.List) error { return ParallelizeFunc(f, d) },
