@@ -6,7 +6,12 @@
 //
 // Every kernel op carries its source location. Values are named by
 // ir.Namer, buffers after the source. Packed i4 buffers are i8 memrefs
-// holding two codes per byte, unpacked with shifts.
+// holding two codes per byte, unpacked with shifts (a raw load, left by the
+// unpack pass, reads the byte as is). A function's constant tables
+// (ir.Table) are module-level `memref.global "private" constant`s, named
+// @<func>.<table> and bound by memref.get_global at the top of the
+// function; they are not arguments, and the harness neither fills nor
+// prints them (see global.go).
 //
 // The output is meant to survive the seed pipeline's
 // --affine-loop-tile / --affine-super-vectorize: loops the MLIR 19

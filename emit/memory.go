@@ -24,7 +24,7 @@ func (e *emitter) load(op *ir.Op) {
 	}
 	a := e.access(op, packed)
 	r := op.Result()
-	if !packed {
+	if !packed || op.Raw { // a raw load is the storage byte itself
 		e.line(op.Pos, "%s = %s.load %%%s[%s] : %s", e.def(r), a.dialect, op.Buf.Name, a.index, t)
 		return
 	}
@@ -77,8 +77,10 @@ func (e *emitter) access(op *ir.Op, packed bool) access {
 			exprs[i] = s.Affine
 		}
 		a := access{dialect: "affine"}
-		if packed {
+		if packed && !op.Raw {
 			a.shift = e.affineShift(op.Pos, exprs[n-1])
+		}
+		if packed {
 			exprs[n-1] = ir.FloorDiv(exprs[n-1], 2)
 		}
 		a.index = e.inline(exprs)
@@ -89,8 +91,10 @@ func (e *emitter) access(op *ir.Op, packed bool) access {
 		idx[i] = e.indexValue(op.Pos, s)
 	}
 	a := access{dialect: "memref"}
-	if packed {
+	if packed && !op.Raw {
 		a.shift = e.dynShift(op.Pos, idx[n-1])
+	}
+	if packed {
 		idx[n-1] = e.halve(op.Pos, idx[n-1])
 	}
 	a.index = strings.Join(idx, ", ")

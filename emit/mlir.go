@@ -58,7 +58,11 @@ func emitFunc(buf *bytes.Buffer, f *ir.Func, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if err := e.globals(f); err != nil {
+		return err
+	}
 	fmt.Fprintf(buf, "func.func @%s(%s) {\n", f.Name, strings.Join(params, ", "))
+	e.getGlobals(f)
 	e.block(f.Body)
 	e.line(f.Pos, "func.return")
 	fmt.Fprintf(buf, "}%s\n", loc(f.Pos))

@@ -27,6 +27,7 @@ var testKernels = []struct {
 	{"casts", casts},
 	{"constants", constants},
 	{"hazards", hazards},
+	{"unpacked", unpacked},
 }
 
 func emitString(t *testing.T, m *ir.Module, opts Options) []byte {

@@ -83,6 +83,12 @@ func (b *Builder) Load(buf *Buffer, idx []Subscript) *Value {
 	return b.Append(&Op{Code: OpLoad, Buf: buf, Index: idx, Results: b.result(buf.Elem, "")}).Result()
 }
 
+// LoadByte appends a raw load of the storage byte (i8) holding element
+// idx of packed buffer buf.
+func (b *Builder) LoadByte(buf *Buffer, idx []Subscript) *Value {
+	return b.Append(&Op{Code: OpLoad, Buf: buf, Index: idx, Raw: true, Results: b.result(I8, "")}).Result()
+}
+
 // Store appends a store of v into buf at idx.
 func (b *Builder) Store(v *Value, buf *Buffer, idx []Subscript) *Op {
 	return b.Append(&Op{Code: OpStore, Buf: buf, Index: idx, Args: []*Value{v}})

@@ -94,6 +94,9 @@ func newCompiler(f *Func, mem [][]byte) *compiler {
 	for i, b := range f.Params {
 		c.bufs[b] = mem[i]
 	}
+	for _, t := range f.Tables {
+		c.bufs[t.Buf] = t.storage()
+	}
 	c.scratch = firstValue
 	maxIter := 0
 	f.Body.Walk(func(op *Op) {

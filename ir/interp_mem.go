@@ -109,28 +109,31 @@ func withPre(pre, st step) step {
 }
 
 // load compiles a load; integers are sign-extended, packed i4 codes from
-// the low nibble of byte e/2 for even e and the high nibble for odd e.
+// the low nibble of byte e/2 for even e and the high nibble for odd e; a
+// raw load yields all of byte e/2.
 func (c *compiler) load(op *Op) step {
 	pre, at := c.address(op)
 	s, d, m := c.s, c.slot(op.Results[0]), c.bufs[op.Buf]
 	le := binary.LittleEndian
 	var st step
-	switch op.Buf.Elem {
-	case I4:
+	switch {
+	case op.Raw: // the whole storage byte
+		st = func() error { s[d] = int64(int8(m[at.at(s)>>1])); return nil }
+	case op.Buf.Elem == I4:
 		st = func() error {
 			e := at.at(s)
 			s[d] = int64(int8(m[e>>1]>>(4*(e&1))<<4) >> 4)
 			return nil
 		}
-	case I8:
+	case op.Buf.Elem == I8:
 		st = func() error { s[d] = int64(int8(m[at.at(s)])); return nil }
-	case I16:
+	case op.Buf.Elem == I16:
 		st = func() error { s[d] = int64(int16(le.Uint16(m[2*at.at(s):]))); return nil }
-	case I32:
+	case op.Buf.Elem == I32:
 		st = func() error { s[d] = int64(int32(le.Uint32(m[4*at.at(s):]))); return nil }
-	case I64:
+	case op.Buf.Elem == I64:
 		st = func() error { s[d] = int64(le.Uint64(m[8*at.at(s):])); return nil }
-	case F16:
+	case op.Buf.Elem == F16:
 		st = func() error { s[d] = int64(le.Uint16(m[2*at.at(s):])); return nil }
 	default: // F32
 		st = func() error { s[d] = int64(le.Uint32(m[4*at.at(s):])); return nil }

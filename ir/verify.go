@@ -51,6 +51,7 @@ func verifyFunc(f *Func, p *problems) {
 		ops:     map[*Op]bool{},
 	}
 	v.checkParams()
+	v.checkTables()
 	if f.Body == nil {
 		v.errf(nil, "has no body")
 		return

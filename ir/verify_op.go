@@ -150,8 +150,9 @@ func (v *verifier) checkAccess(op *Op) {
 		return
 	}
 	v.checkSubscripts(op, b)
+	v.checkUnpacked(op, b)
 	if op.Code == OpLoad {
-		v.wantType(op, "result 0", op.Results[0].Type, b.Elem)
+		v.wantType(op, "result 0", op.Results[0].Type, LoadType(op))
 		return
 	}
 	v.wantType(op, "stored value", op.Args[0].Type, b.Elem)

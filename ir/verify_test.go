@@ -313,7 +313,7 @@ var verifySSACases = []verifyCase{
 
 func TestVerifyRejects(t *testing.T) {
 	seen := map[string]bool{}
-	for _, cases := range [][]verifyCase{verifyOpCases, verifyMemCases, verifyLoopCases, verifySSACases} {
+	for _, cases := range [][]verifyCase{verifyOpCases, verifyMemCases, verifyLoopCases, verifySSACases, verifyTableCases} {
 		for _, tc := range cases {
 			if seen[tc.name] {
 				t.Errorf("duplicate case name %q", tc.name)

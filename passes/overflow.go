@@ -104,6 +104,7 @@ type ovAnalysis struct {
 	forms   map[ovFormKey]*ovForm  // memoized forms
 	trips   map[*ir.Op]ovTrips     // memoized trip counts
 	member  map[*ir.Value]bool     // iteration arguments reported with an enclosing accumulator
+	tables  map[*ir.Buffer]ovRange // the value ranges of the constant tables (ir.Table)
 	diags   []diag.Diagnostic
 }
 
@@ -118,7 +119,17 @@ func newOvAnalysis(f *ir.Func) *ovAnalysis {
 		home: map[*ir.Op]*ir.Op{}, order: map[*ir.Op]int{}, argNum: map[*ir.Value]int32{},
 		results: map[*ir.Value]ovResult{}, deps: map[*ir.Value]ovSet{}, ranges: map[*ir.Value]ovRange{},
 		busy: map[*ir.Value]bool{}, forms: map[ovFormKey]*ovForm{}, trips: map[*ir.Op]ovTrips{},
-		member: map[*ir.Value]bool{},
+		member: map[*ir.Value]bool{}, tables: map[*ir.Buffer]ovRange{},
+	}
+	for _, t := range f.Tables {
+		if t == nil || len(t.Data) == 0 { // malformed: the verifier reports it
+			continue
+		}
+		r := ovRange{lo: t.Data[0], hi: t.Data[0]}
+		for _, x := range t.Data {
+			r = ovRange{lo: min(r.lo, x), hi: max(r.hi, x)}
+		}
+		a.tables[t.Buf] = r
 	}
 	if f.Body != nil {
 		a.index(f.Body, nil)
@@ -307,10 +318,18 @@ func (a *ovAnalysis) transfer(op *ir.Op) ovRange {
 		return ovInherit(ovHull(x, y), t, x, y)
 	case op.Code == ir.OpCast && op.Args[0].Type.IsIntLike():
 		return ovCast(op.Args[0].Type, t, a.rng(op.Args[0]))
+	case op.Code == ir.OpLoad && a.isTable(op.Buf):
+		return a.tables[op.Buf] // a table's values are known
 	}
 	// cmp gives an i1; a load gives any value of its element type (i4:
-	// [-8, 7]); a float converts to any value of the integer type.
+	// [-8, 7]; a raw byte load i8); a float converts to any value of the
+	// integer type.
 	return ovFull(t)
+}
+
+func (a *ovAnalysis) isTable(b *ir.Buffer) bool {
+	_, ok := a.tables[b]
+	return ok
 }
 
 // carried bounds iteration argument j of a loop inside its body (after is
