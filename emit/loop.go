@@ -23,6 +23,10 @@ func (e *emitter) loop(op *ir.Op) {
 		e.failf(op.Pos, "loop %s has no lower or upper bound", e.dim(l.IV))
 		return
 	}
+	if l.Vector > 1 {
+		e.vectorLoop(op)
+		return
+	}
 	if l.Parallel && len(l.IterArgs) == 0 {
 		e.parallel(op)
 		return

@@ -49,12 +49,19 @@ var (
 	}
 )
 
+// binaryName names the arith op of a binary opcode on type t.
+func binaryName(code ir.Opcode, t ir.Type) (string, bool) {
+	if t.IsFloat() {
+		name, ok := floatOps[code]
+		return name, ok
+	}
+	name, ok := intOps[code]
+	return name, ok
+}
+
 func (e *emitter) binary(op *ir.Op) {
 	r := op.Result()
-	name, ok := intOps[op.Code]
-	if r.Type.IsFloat() {
-		name, ok = floatOps[op.Code]
-	}
+	name, ok := binaryName(op.Code, r.Type)
 	if !ok {
 		e.failf(op.Pos, "op %s is not defined on %s", op.Code, r.Type)
 		return

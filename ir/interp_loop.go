@@ -24,10 +24,14 @@ func (c *compiler) loop(op *Op) step {
 		outs = append(outs, move{c.slot(op.Results[i]), c.slot(a)})
 	}
 	yield1, yield2 := c.yieldMoves(l.IterArgs, ops[len(ops)-1].Args)
-	s, iv, stride := c.s, c.slot(l.IV), l.Step
+	s, iv, stride, width := c.s, c.slot(l.IV), l.Step, l.Vector
 	return func() error {
 		runMoves(s, inits)
-		for i, hi := lower(), upper(); i < hi; {
+		lo, hi := lower(), upper()
+		if width > 1 && hi > lo && (hi-lo)%width != 0 {
+			return c.fail(op, "vector loop of width %d runs %d iterations, not a multiple of the width", width, hi-lo)
+		}
+		for i := lo; i < hi; {
 			s[iv] = i
 			for _, st := range body {
 				if err := st(); err != nil {

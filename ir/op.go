@@ -110,6 +110,14 @@ type Loop struct {
 	IterArgs []*Value
 	Body     *Block
 	Parallel bool // set by analyses; no loop-carried dependences besides IterArgs
+
+	// Vector, when at least 2, says the loop runs Vector consecutive
+	// iterations at a time as the lanes of one vector operation (set by the
+	// vectorize pass; see PlanVector). Its meaning is still the scalar
+	// loop's: Step is 1 and the lanes run in order, so the interpreter
+	// executes it as written; the trip count must be a multiple of Vector,
+	// and the body must satisfy PlanVector, which the verifier checks.
+	Vector int64
 }
 
 // Op is one operation.
@@ -123,6 +131,7 @@ type Op struct {
 	Pred  Pred        // OpCmp
 	Buf   *Buffer     // OpLoad, OpStore
 	Index []Subscript // OpLoad, OpStore
+	Raw   bool        // OpLoad of a packed i4 buffer: Results[0] (i8) is the whole storage byte holding Buf[Index]
 	Loop  *Loop       // OpFor
 }
 
@@ -181,6 +190,7 @@ func (b *Buffer) StorageBytes() int64 {
 type Func struct {
 	Name   string
 	Params []*Buffer
+	Tables []*Table // read-only constant buffers the body may load from; not parameters (see Table)
 	Body   *Block
 	Pos    diag.Pos
 	nextID int

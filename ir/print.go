@@ -33,7 +33,9 @@ func PrintFunc(w io.Writer, f *Func) {
 		p.n.Reserve("%" + b.Name)
 		params = append(params, fmt.Sprintf("%%%s: %s %s", b.Name, b.Kind, BufferType(b)))
 	}
+	reserveTables(p.n, f)
 	fmt.Fprintf(w, "func @%s(%s) {\n", f.Name, strings.Join(params, ", "))
+	p.tables(f)
 	p.block(f.Body, 1)
 	fmt.Fprintln(w, "}")
 }
@@ -77,7 +79,11 @@ func (p *printer) op(op *Op, depth int) {
 	case OpCast:
 		fmt.Fprintf(p.w, "%s%s = cast %s : %s to %s\n", ind, p.n.Name(op.Result()), p.n.Name(op.Args[0]), op.Args[0].Type, op.Result().Type)
 	case OpLoad:
-		fmt.Fprintf(p.w, "%s%s = load %%%s[%s] : %s\n", ind, p.n.Name(op.Result()), op.Buf.Name, p.subscripts(op.Index), op.Result().Type)
+		load := "load"
+		if op.Raw {
+			load = "load.byte"
+		}
+		fmt.Fprintf(p.w, "%s%s = %s %%%s[%s] : %s\n", ind, p.n.Name(op.Result()), load, op.Buf.Name, p.subscripts(op.Index), op.Result().Type)
 	case OpStore:
 		fmt.Fprintf(p.w, "%sstore %s, %%%s[%s] : %s\n", ind, p.n.Name(op.Args[0]), op.Buf.Name, p.subscripts(op.Index), op.Args[0].Type)
 	case OpYield:
@@ -114,6 +120,9 @@ func (p *printer) loop(op *Op, depth int) {
 	}
 	if l.Parallel {
 		fmt.Fprint(p.w, " parallel")
+	}
+	if l.Vector > 1 {
+		fmt.Fprintf(p.w, " vector %d", l.Vector)
 	}
 	fmt.Fprintln(p.w, " {")
 	p.block(l.Body, depth+1)

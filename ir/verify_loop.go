@@ -35,6 +35,46 @@ func (v *verifier) loop(op *Op) {
 	v.block(l.Body, op)
 	v.pop(mark)
 	v.checkYield(op)
+	v.checkVector(op)
+}
+
+// checkVector checks a vector loop (Loop.Vector >= 2): step 1, not also
+// parallel, a constant trip count that is a multiple of the width, and a
+// body that PlanVector can widen.
+func (v *verifier) checkVector(op *Op) {
+	l := op.Loop
+	switch {
+	case l.Vector == 0:
+		return
+	case l.Vector < 2:
+		v.errf(op, "has vector width %d, want >= 2", l.Vector)
+		return
+	case l.Step != 1:
+		v.errf(op, "is a vector loop with step %d, want 1", l.Step)
+		return
+	case l.Parallel:
+		v.errf(op, "is both a vector loop and parallel")
+		return
+	}
+	if trips, ok := constTrips(l); ok && trips%l.Vector != 0 {
+		v.errf(op, "is a vector loop of width %d with %d iterations, not a multiple", l.Vector, trips)
+	}
+	if _, err := PlanVector(op, l.Vector); err != nil {
+		v.errf(op, "is a vector loop that cannot be widened: %v", err)
+	}
+}
+
+// constTrips returns the trip count of a loop with constant bounds.
+func constTrips(l *Loop) (int64, bool) {
+	if len(l.Lower) != 1 || len(l.Upper) != 1 {
+		return 0, false
+	}
+	lo, ok1 := l.Lower[0].IsConst()
+	hi, ok2 := l.Upper[0].IsConst()
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return max(0, (hi-lo+l.Step-1)/l.Step), true
 }
 
 func (v *verifier) checkBounds(op *Op, which string, es []*Expr) {

@@ -177,7 +177,7 @@ func equalWords(a, b [][]int64) bool {
 // twice fails too.
 func TestGoldensHaveCases(t *testing.T) {
 	names := map[string]bool{}
-	for _, table := range [][]passCase{tileCases, canonicalizeCases, systolicCases, fuseCases} {
+	for _, table := range [][]passCase{tileCases, canonicalizeCases, systolicCases, fuseCases, unpackCases, vectorizeCases} {
 		for _, c := range table {
 			if names[c.golden] {
 				t.Errorf("golden %s is used by two cases", c.golden)
@@ -186,7 +186,7 @@ func TestGoldensHaveCases(t *testing.T) {
 		}
 	}
 	var files []string
-	for _, dir := range []string{"tile", "canonicalize", "systolic", "fuse"} {
+	for _, dir := range []string{"tile", "canonicalize", "systolic", "fuse", "unpack", "vectorize"} {
 		fs, _ := filepath.Glob(filepath.Join("testdata", dir, "*.ir"))
 		files = append(files, fs...)
 	}

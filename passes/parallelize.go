@@ -76,6 +76,10 @@ func (p *parallelizer) block(b *ir.Block) {
 func (p *parallelizer) loop(op *ir.Op) {
 	l := op.Loop
 	iv := depName(l.IV)
+	if l.Vector != 0 {
+		p.remark(op, nil, "loop %s is not parallelized: it is a vector loop", iv)
+		return
+	}
 	if d := newDepLoop(op); d.tknown && d.tmax < 1 {
 		p.remark(op, nil, "loop %s is not parallelized: it runs at most once", iv)
 		p.block(l.Body)

@@ -113,11 +113,15 @@ func TestParseBad(t *testing.T) {
 }
 
 func TestTargets(t *testing.T) {
-	if text, err := TargetPipeline("cpu"); err != nil || text != "canonicalize,tile{size=64},canonicalize,parallelize" {
-		t.Errorf("cpu: %q, %v", text, err)
+	for name, want := range map[string]string{
+		"cpu": "canonicalize,tile{size=64},canonicalize,vectorize,parallelize",
+		"lpu": "canonicalize,systolic,canonicalize",
+	} {
+		if text, err := TargetPipeline(name); err != nil || text != want {
+			t.Errorf("%s: %q, %v; want %q", name, text, err, want)
+		}
 	}
 	for name, want := range map[string]string{
-		"lpu": "target lpu: not implemented yet (issue 6)",
 		"gpu": `unknown target "gpu" (targets: cpu, lpu)`,
 	} {
 		var ue *UsageError

@@ -68,6 +68,9 @@ func systolic(f *ir.Func, o Options, d *diag.List) error {
 			continue
 		}
 		mm, why := matchMatmul(op)
+		if why == "" && hasVectorLoop(op) {
+			why = "a loop of the nest is vectorized already (run systolic before vectorize)"
+		}
 		if why != "" {
 			remark(d, op, "systolic: nest %s is not mapped to the array: %s", ivName(op), why)
 			continue
@@ -79,6 +82,15 @@ func systolic(f *ir.Func, o Options, d *diag.List) error {
 			ivName(op), a.rows, a.cols, a.dataflow, strings.Join(notes, "; "))
 	}
 	return nil
+}
+
+// hasVectorLoop reports whether op is or contains a vector loop.
+func hasVectorLoop(op *ir.Op) bool {
+	found := false
+	(&ir.Block{Ops: []*ir.Op{op}}).Walk(func(o *ir.Op) {
+		found = found || o.Code == ir.OpFor && o.Loop.Vector != 0
+	})
+	return found
 }
 
 func remark(d *diag.List, op *ir.Op, format string, args ...any) {

@@ -41,9 +41,26 @@ var table = []*Pass{
 		Run:   systolic,
 	},
 	{
+		Name:    "vectorize",
+		Summary: "widen innermost loops into width-lane vector loops (MLIR vector dialect) with a scalar remainder; integer reductions only",
+		Options: []Option{
+			{Name: "width", Type: IntOption, Default: "8", Doc: "lanes per vector operation (2 to 64)"},
+		},
+		Check: checkVectorizeOptions,
+		Run:   vectorize,
+	},
+	{
 		Name:    "fuse",
 		Summary: "fuse each loop nest into the next one that reads what it stores, as deep as provably legal, as mlir-opt's --affine-loop-fusion does",
 		Run:     fuse,
+	},
+	{
+		Name:    "unpack",
+		Summary: "lower reads of packed 3.5-bit and 4-bit codes into byte loads, shifts, masks and sign extension, or into table lookups",
+		Options: []Option{
+			{Name: "mode", Type: EnumOption, Default: "shift", Choices: []string{"shift", "lut"}, Doc: "shift: shifts and masks; lut: loads from constant sign-extension tables"},
+		},
+		Run: unpack,
 	},
 	{
 		Name:    "parallelize",

@@ -131,7 +131,7 @@ func tileable(band []*ir.Op, size func(int) int64) []bool {
 		t, step := size(k), l.Step
 		n, known := tripCount(l)
 		ts, fits := mulOK(t, step)
-		ok[k] = t > 1 && fits && !(known && n <= t) && boundsFit(l, ts, rs)
+		ok[k] = t > 1 && fits && !(known && n <= t) && boundsFit(l, ts, rs) && l.Vector == 0
 		if s, known := rs.ivSpan(l); known {
 			rs[l.IV] = s
 		}

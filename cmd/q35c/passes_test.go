@@ -34,7 +34,7 @@ func TestCompilePassFlags(t *testing.T) {
 		{"unknown pass", []string{"--pipeline", "tyle", f}, 2, "", `q35c: invalid pipeline "tyle": unknown pass "tyle" (passes: canonicalize`},
 		{"unknown option", []string{"--pipeline", "tile{sise=4}", f}, 2, "", `invalid pipeline "tile{sise=4}": tile has no option "sise" (options: size, sizes)`},
 		{"bad value", []string{"--pipeline", "tile{size=-2}", f}, 2, "", "tile: tile size -2 is out of range [1, 2147483648]"},
-		{"lpu", []string{"--target", "lpu", f}, 2, "", "q35c: target lpu: not implemented yet (issue 6)"},
+		{"lpu", []string{"--target", "lpu", f}, 0, "func.func @matmul_f32", ""},
 		{"unknown target", []string{"--target", "gpu", f}, 2, "", `unknown target "gpu" (targets: cpu, lpu)`},
 		{"both", []string{"--target", "cpu", "--pipeline", "tile", f}, 2, "", "give --pipeline or --target, not both"},
 		{"ast", []string{"--target", "cpu", "--emit", "ast", f}, 2, "", "need --emit ir or mlir"},
@@ -59,7 +59,7 @@ func TestCompilePassFlags(t *testing.T) {
 		t.Errorf("remarks shown without --remarks:\n%s", errs)
 	}
 	code, out, _ := q35c(t, "", "compile", "--help")
-	for _, want := range []string{"--pipeline", "--target", "--verify-each", "--print-ir-after", "--time-passes", "canonicalize", "size=int, default 64", "lpu           not implemented yet (issue 6)"} {
+	for _, want := range []string{"--pipeline", "--target", "--verify-each", "--print-ir-after", "--time-passes", "canonicalize", "size=int, default 64", "lpu           canonicalize,systolic,canonicalize"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("compile --help lacks %q", want)
 		}
@@ -91,7 +91,7 @@ func TestGoldenPipelines(t *testing.T) {
 	type run struct{ src, label, pipe string }
 	var runs []run
 	for _, src := range append(sources(t), "testdata/passes/tiling.q35") {
-		runs = append(runs, run{src, "cpu", "--target=cpu"})
+		runs = append(runs, run{src, "cpu", "--target=cpu"}, run{src, "lpu", "--target=lpu"})
 	}
 	for _, label := range []string{"tile-2-3", "tile-4", "canonicalize"} {
 		pipe := map[string]string{"tile-2-3": "tile{sizes=2,3}", "tile-4": "tile{size=4}", "canonicalize": "canonicalize"}[label]
@@ -99,7 +99,7 @@ func TestGoldenPipelines(t *testing.T) {
 	}
 	for _, r := range runs {
 		for _, level := range []string{"ir", "mlir"} {
-			if level == "mlir" && r.label != "cpu" {
+			if level == "mlir" && r.label != "cpu" && r.label != "lpu" {
 				continue
 			}
 			name := goldenName(r.src) + "." + r.label + "." + level
