@@ -74,7 +74,7 @@ func (v *vectorizer) loop(op *ir.Op) *ir.Op {
 	l.Upper = []*ir.Expr{mainUB}
 	l.Vector = v.width
 	if known && t%v.width == 0 {
-		v.remark(op.Pos, nil, "loop %s is vectorized by %d (%d vector iterations, no remainder)", iv, v.width, t/v.width)
+		v.remark(op.Pos, nil, "loop %s is vectorized by %d (%s, no remainder)", iv, v.width, plural(t/v.width, "vector iteration"))
 		return nil
 	}
 	rem := newCloner(v.f).op(op)
@@ -87,7 +87,7 @@ func (v *vectorizer) loop(op *ir.Op) *ir.Op {
 	}
 	what := "a scalar remainder loop"
 	if known {
-		what = fmt.Sprintf("%d vector iterations and %d remainder iterations", t/v.width, t%v.width)
+		what = plural(t/v.width, "vector iteration") + " and " + plural(t%v.width, "remainder iteration")
 	}
 	v.remark(op.Pos, nil, "loop %s is vectorized by %d (%s)", iv, v.width, what)
 	return rem
@@ -141,4 +141,12 @@ func checkVectorizeOptions(o Options) error {
 		return fmt.Errorf("vectorize: width=%d is out of range [2, %d]", w, int64(maxVectorWidth))
 	}
 	return nil
+}
+
+// plural spells "1 thing" or "n things".
+func plural(n int64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
