@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/q35c/q35c/emit"
 	"github.com/q35c/q35c/frontend"
@@ -15,7 +16,7 @@ import (
 
 // emitLevels are the stages compile can stop at, in pipeline order (as the
 // MLIR Toy tutorial's -emit).
-var emitLevels = []string{"ast", "ir", "mlir"}
+var emitLevels = []string{"ast", "ir", "mlir", "llvm", "header"}
 
 type compileOpts struct {
 	output        string
@@ -31,9 +32,11 @@ func newCompileCmd() *cobra.Command {
 		Use:   "compile FILE|-",
 		Short: "Compile a .q35 file to MLIR (or print its AST or IR)",
 		Long: `compile checks FILE (or standard input for -) and writes, by --emit:
-  ast   the checked AST, with every expression's type
-  ir    q35c's IR of affine loop nests
-  mlir  textual MLIR (func, affine, arith, memref) for mlir-opt 19 (default)
+  ast     the checked AST, with every expression's type
+  ir      q35c's IR of affine loop nests
+  mlir    textual MLIR (func, affine, arith, memref, vector) for mlir-opt 19 (default)
+  llvm    LLVM IR (llir/llvm) with one C-ABI function per kernel, for clang/llc 19
+  header  a C header declaring the kernels of --emit llvm and q35c build
 
 Before any pass, the INT32 overflow proof (docs/passes.md) checks every
 integer accumulator; a kernel that may overflow is refused unless
@@ -65,14 +68,18 @@ atomically: a failed compile leaves no file behind.
 	f.StringVar(&o.emit, "emit", "mlir", "what to write: "+strings.Join(emitLevels, ", "))
 	f.BoolVar(&o.allowOverflow, "allow-overflow", false, "compile kernels whose integer accumulators may overflow, reporting it as warnings (by default they are refused)")
 	f.BoolVar(&o.harness, "harness", false, "with --emit mlir, add a main() that fills inputs deterministically, runs every kernel and prints its outputs")
-	p := &o.passes
+	addPassFlags(f, &o.passes)
+	return c
+}
+
+// addPassFlags declares the flags that choose and observe the passes.
+func addPassFlags(f *pflag.FlagSet, p *passOpts) {
 	f.StringVar(&p.pipeline, "pipeline", "", "run the passes of `PIPELINE` on the IR, e.g. 'canonicalize,tile{size=64}' (passes are listed above)")
 	f.StringVar(&p.target, "target", "", "run the preset pipeline of `TARGET`: "+targetNames())
 	f.BoolVar(&p.verifyEach, "verify-each", true, "verify the IR after every pass")
 	f.StringVar(&p.printIRAfter, "print-ir-after", "", "print the IR to stderr after each run of the pass `NAME`, or after every pass with all")
 	f.BoolVar(&p.timePasses, "time-passes", false, "print a table of the time each pass took to stderr")
 	f.BoolVar(&p.remarks, "remarks", false, "print the passes' remarks (why a loop was left alone) to stderr")
-	return c
 }
 
 func runCompile(c *cobra.Command, path string, o *compileOpts) error {
@@ -82,23 +89,9 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	if o.harness && o.emit != "mlir" {
 		return fmt.Errorf("--harness needs --emit mlir")
 	}
-	pipe, err := o.passes.pipelineFor(o.emit) // usage errors come before reading the input
+	ast, m, err := o.transformed(c, path, o.emit)
 	if err != nil {
 		return err
-	}
-	ast, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	// The INT32 overflow proof runs on the frontend's IR, so that its
-	// findings point at the user's lines, before any pass.
-	if err := checkOverflow(m, o.allowOverflow, o.passes.remarks, c.ErrOrStderr()); err != nil {
-		return err
-	}
-	if pipe != nil {
-		if err := runPipeline(pipe, m, &o.passes, c.ErrOrStderr()); err != nil {
-			return err
-		}
 	}
 	var out bytes.Buffer
 	switch o.emit {
@@ -110,8 +103,45 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 		if err := emit.MLIR(&out, m, emit.Options{Harness: o.harness}); err != nil {
 			return &internalError{msg: "emitting MLIR: " + err.Error()}
 		}
+	case "llvm":
+		text, err := emit.LLVM(m)
+		if err != nil {
+			return &internalError{msg: "emitting LLVM IR: " + err.Error()}
+		}
+		out.Write(text)
+	case "header":
+		text, err := emit.Header(m)
+		if err != nil {
+			return &internalError{msg: "emitting the C header: " + err.Error()}
+		}
+		out.Write(text)
 	}
 	return writeOutput(o.output, out.Bytes(), c.OutOrStdout())
+}
+
+// transformed compiles path and runs the overflow proof and the pipeline
+// the flags name (checked first: usage errors come before reading the
+// input), for output level emit.
+func (o *compileOpts) transformed(c *cobra.Command, path, emit string) (*frontend.File, *ir.Module, error) {
+	pipe, err := o.passes.pipelineFor(emit)
+	if err != nil {
+		return nil, nil, err
+	}
+	ast, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
+	if err != nil {
+		return nil, nil, err
+	}
+	// The INT32 overflow proof runs on the frontend's IR, so that its
+	// findings point at the user's lines, before any pass.
+	if err := checkOverflow(m, o.allowOverflow, o.passes.remarks, c.ErrOrStderr()); err != nil {
+		return nil, nil, err
+	}
+	if pipe != nil {
+		if err := runPipeline(pipe, m, &o.passes, c.ErrOrStderr()); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ast, m, nil
 }
 
 func targetNames() string {

@@ -11,6 +11,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -35,6 +36,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRootCmd(stdin, stdout, stderr)
-	root.SetArgs(args)
+	root.SetArgs(gccStyleFlags(args))
 	return exitCode(root.Execute(), stderr)
+}
+
+// gccStyleFlags accepts the compilers' single-dash spelling of -march
+// (`q35c build k.q35 -march native`), which the flag parser would read as
+// the shorthands -m -a -r ...; arguments after "--" are left alone.
+func gccStyleFlags(args []string) []string {
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if a == "-march" || strings.HasPrefix(a, "-march=") {
+			out[i] = "-" + a
+		}
+	}
+	return out
 }

@@ -29,7 +29,7 @@ func (o *passOpts) pipelineFor(emit string) (*passes.Pipeline, error) {
 		return nil, nil
 	}
 	if emit == "ast" {
-		return nil, fmt.Errorf("passes run on the IR: --pipeline, --target, --print-ir-after and --time-passes need --emit ir or mlir")
+		return nil, fmt.Errorf("passes run on the IR: --pipeline, --target, --print-ir-after and --time-passes need --emit ir, mlir, llvm or header")
 	}
 	if name := o.printIRAfter; name != "" && name != "all" && passes.Lookup(name) == nil {
 		var names []string
