@@ -19,6 +19,7 @@ var allowed = map[string][]string{
 	"internal/golden":    {},
 	"internal/diagtest":  {"internal/diag"},
 	"internal/toolchain": {},
+	"internal/native":    {"ir", "emit", "internal/toolchain"},
 	"internal/tensorio":  {},
 	"internal/archtest":  {},
 	"ir":                 {"internal/diag"},

@@ -28,7 +28,7 @@ func Find(name string) (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("%s not found on PATH (as %s or %s-19) nor in %s; install it with `%s`",
-		name, name, name, filepath.Dir(p), InstallHint)
+		name, name, name, filepath.Dir(p), installHint(name))
 }
 
 func isExecutable(p string) bool {
