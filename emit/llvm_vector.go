@@ -181,7 +181,7 @@ func (g *llvmFunc) vecLoad(o *ir.Op) value.Value {
 	case ir.AccessContiguous:
 		return load(a.Base, w)
 	case ir.AccessShuffle:
-		span := load(a.Base, uint64(a.Span))
+		span := g.spanLoad(o, a.Base, uint64(a.Span), st)
 		mask := make([]constant.Constant, len(a.Offsets))
 		for i, x := range a.Offsets {
 			mask[i] = constant.NewInt(lt.I32, x)
@@ -212,4 +212,31 @@ func (g *llvmFunc) vecLoad(o *ir.Op) value.Value {
 	}
 	g.failf(o, "vector load of %s has no plan", o.Buf.Name)
 	return constant.NewUndef(g.vt(o.Result().Type))
+}
+
+// spanLoad loads the n elements of a shuffled access. A vector of n
+// elements is rarely a legal machine type (53 bytes for 64 lanes of the
+// 3.5-bit format's planes), and LLVM assembles such a load byte by byte, so
+// n is rounded up to a power of two and the load masked to the first n
+// elements (one masked vector load on AVX-512), never touching memory past
+// the span.
+func (g *llvmFunc) spanLoad(o *ir.Op, base []ir.Subscript, n uint64, st lt.Type) value.Value {
+	p2 := uint64(1)
+	for p2 < n {
+		p2 *= 2
+	}
+	vt := lt.NewVector(p2, st)
+	ptr := g.cur.NewBitCast(g.addr(o, base), lt.NewPointer(vt))
+	if p2 == n {
+		ld := g.cur.NewLoad(vt, ptr)
+		ld.Align = elemAlign(o.Buf)
+		return ld
+	}
+	mask := make([]constant.Constant, p2)
+	for i := range mask {
+		mask[i] = constant.NewBool(uint64(i) < n)
+	}
+	maskT := lt.NewVector(p2, lt.I1)
+	fn := g.l.intrinsic("llvm.masked.load."+typeSuffix(vt)+".p0", vt, lt.NewPointer(vt), lt.I32, maskT, vt)
+	return g.cur.NewCall(fn, ptr, constant.NewInt(lt.I32, int64(elemAlign(o.Buf))), constant.NewVector(maskT, mask...), constant.NewZeroInitializer(vt))
 }

@@ -216,6 +216,10 @@ func constMax(es []*ir.Expr) (int64, bool) {
 	return r, len(es) > 0
 }
 
+// TripCount returns the number of iterations of l when it is the same
+// every time the loop runs (see tripCount).
+func TripCount(l *ir.Loop) (int64, bool) { return tripCount(l) }
+
 // tripCount returns the number of iterations of l when it is the same
 // every time the loop runs: the lower bound is one expression and every
 // upper bound is that expression plus a constant.

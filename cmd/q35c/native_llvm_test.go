@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,14 @@ func runLLVMNative(t *testing.T, m *ir.Module) [][]int64 {
 	if err := os.WriteFile(objPath, obj, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return runObject(t, ctx, m, objPath, openmp)
+}
+
+// runObject links obj with each kernel's driver and runs it on the
+// harness's inputs, returning the output words in harness order.
+func runObject(t *testing.T, ctx context.Context, m *ir.Module, obj string, openmp bool) [][]int64 {
+	t.Helper()
+	dir := t.TempDir()
 	var words [][]int64
 	for _, f := range m.Funcs {
 		driver, err := native.DriverSource(f)
@@ -74,7 +83,7 @@ func runLLVMNative(t *testing.T, m *ir.Module) [][]int64 {
 			t.Fatal(err)
 		}
 		exe := filepath.Join(dir, f.Name)
-		if err := native.Build(ctx, []string{objPath}, driver, exe, openmp); err != nil {
+		if err := native.Build(ctx, []string{obj}, driver, exe, openmp); err != nil {
 			t.Fatal(err)
 		}
 		mem := ir.NewMemory(f)
@@ -93,4 +102,37 @@ func runLLVMNative(t *testing.T, m *ir.Module) [][]int64 {
 		}
 	}
 	return words
+}
+
+// runMLIRNative builds m through the MLIR road (mlir-opt, mlir-translate,
+// clang) and runs each kernel on the harness's inputs.
+func runMLIRNative(t *testing.T, m *ir.Module) [][]int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var text strings.Builder
+	if err := emit.MLIR(&text, m, emit.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	openmp := usesParallel(m)
+	dir := t.TempDir()
+	obj := filepath.Join(dir, "k.o")
+	if err := native.MLIRObject(ctx, m, []byte(text.String()), obj, openmp); err != nil {
+		t.Fatal(err)
+	}
+	return runObject(t, ctx, m, obj, openmp)
+}
+
+// The 8192-wide LLaMA layers of examples/llama70b.q35 run natively through
+// both roads under the cpu preset, bit-identical to the interpreter (whose
+// run, minutes long, is shared with the other tests).
+func TestLLaMANativeRoads(t *testing.T) {
+	toolchain.Require(t, "clang", "mlir-opt", "mlir-translate")
+	const src = "examples/llama70b.q35"
+	skipHuge(t, src)
+	want := originalWords(t, src)
+	m := transformed(t, src, "target cpu")
+	if err := sameWords(want, runMLIRNative(t, m)); err != nil {
+		t.Errorf("the MLIR road: %v", err)
+	}
 }

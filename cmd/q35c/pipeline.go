@@ -109,3 +109,11 @@ func passesHelp() string {
 	}
 	return b.String()
 }
+
+// text returns the pipeline the flags name, spelled out ("" for none).
+func (o *passOpts) text() (string, error) {
+	if o.target != "" && o.pipeline == "" {
+		return passes.TargetPipeline(o.target)
+	}
+	return o.pipeline, nil
+}

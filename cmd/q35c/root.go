@@ -28,7 +28,7 @@ The language is described in docs/language.md.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCompileCmd(), newBuildCmd(), newCheckCmd(), newQuantizeCmd(), newVersionCmd())
+	root.AddCommand(newCompileCmd(), newBuildCmd(), newBenchCmd(), newCheckCmd(), newQuantizeCmd(), newVersionCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return err })
 	return root
 }

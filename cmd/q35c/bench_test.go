@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/q35c/q35c/internal/toolchain"
+)
+
+// bench builds, runs and reports; its JSON holds consistent figures. The
+// multiplies are the 4×16×256 integer products and, per group, the two
+// scalings of the f32 sum.
+func TestBenchReport(t *testing.T) {
+	toolchain.Require(t, "clang", "mlir-opt", "mlir-translate")
+	out := filepath.Join(t.TempDir(), "b.json")
+	code, stdout, errs := q35c(t, "", "bench", "examples/matmul_q35.q35", "--reps", "3", "--warmup", "1", "--bw-mib", "16", "--threads", "2", "--compare", "--json", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"llvm (q35c LLVM IR)", "mlir (mlir-opt, mlir-translate)", "go fast kernel", "go reference", "streaming read bandwidth"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r benchReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.MACs != 4*16*256+4*16*2*2 || r.WeightBuf != "W" || r.WeightBytes != 16*112 || r.Threads != 2 || len(r.Rows) != 4 {
+		t.Errorf("report: %d MACs (want %d), weights %s %d bytes, %d threads, %d rows", r.MACs, 4*16*256+4*16*2*2, r.WeightBuf, r.WeightBytes, r.Threads, len(r.Rows))
+	}
+	for _, row := range r.Rows {
+		if len(row.TimesNs) == 0 || row.MinNs > row.MedianNs || row.MedianNs > row.MaxNs || row.GMACPerS <= 0 {
+			t.Errorf("%s: inconsistent figures %+v", row.Name, row)
+		}
+	}
+	if r.StreamGBs <= 0 || r.Rows[0].VsLLVM != 1 {
+		t.Errorf("stream %v GB/s, first row ratio %v", r.StreamGBs, r.Rows[0].VsLLVM)
+	}
+}
+
+func TestBenchErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"bench", "examples/llama70b.q35"}, 2, "choose one with --kernel (matmul_q35_m1, "},
+		{[]string{"bench", "examples/matmul_q35.q35", "--kernel", "nope"}, 2, `has no kernel "nope"`},
+		{[]string{"bench", "examples/matmul_q35.q35", "--reps", "0"}, 2, "--reps and --threads must be at least 1"},
+		{[]string{"bench", "examples/matmul_q35.q35", "--weights", "Q"}, 2, `has no input buffer "Q"`},
+		{[]string{"bench", "testdata/errors/does-not-exist.q35"}, 1, "does-not-exist.q35"},
+	} {
+		code, _, errs := q35c(t, "", c.args...)
+		if code != c.code || !strings.Contains(errs, c.err) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.err)
+		}
+	}
+}
