@@ -82,7 +82,11 @@ func (g *llvmFunc) vectorLoop(op *ir.Op) {
 
 // splatConst is a constant vector with every lane c (an integer type).
 func (g *llvmFunc) splatConst(t ir.Type, c int64) constant.Constant {
-	vt := g.vt(t)
+	return g.splatConstOf(g.vt(t), c)
+}
+
+// splatConstOf is a constant vector of integer type vt with every lane c.
+func (g *llvmFunc) splatConstOf(vt *lt.VectorType, c int64) constant.Constant {
 	lanes := make([]constant.Constant, vt.Len)
 	for i := range lanes {
 		lanes[i] = constant.NewInt(vt.ElemType.(*lt.IntType), c)
@@ -191,8 +195,21 @@ func (g *llvmFunc) vecLoad(o *ir.Op) value.Value {
 		base := append([]ir.Subscript(nil), a.Base...)
 		n := len(base)
 		base[n-1] = ir.Subscript{Affine: ir.FloorDiv(base[n-1].Affine, 2)}
+		// Split the bytes into sign-extended low and high nibbles with
+		// byte shifts and interleave them (low nibble first): unlike a
+		// bitcast to <w x i4>, which x86 scalarizes, this stays in vector
+		// registers, and the truncation folds into the consumer's sext.
 		bytes := load(base, w/2)
-		return g.cur.NewBitCast(bytes, lt.NewVector(w, lt.NewInt(4)))
+		half := lt.NewVector(w/2, lt.I8)
+		four := g.splatConstOf(half, 4)
+		lo := g.cur.NewAShr(g.cur.NewShl(bytes, four), four)
+		hi := g.cur.NewAShr(bytes, four)
+		mask := make([]constant.Constant, w)
+		for i := range mask {
+			mask[i] = constant.NewInt(lt.I32, int64(i/2)+int64(i%2)*int64(w/2))
+		}
+		codes := g.cur.NewShuffleVector(lo, hi, constant.NewVector(lt.NewVector(w, lt.I32), mask...))
+		return g.cur.NewTrunc(codes, lt.NewVector(w, lt.NewInt(4)))
 	case ir.AccessGather:
 		n := len(a.Base)
 		idx := make([]value.Value, n)

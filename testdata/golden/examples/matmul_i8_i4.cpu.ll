@@ -95,8 +95,8 @@ endfor.6:
 	br label %for.1
 
 for.7:
-	%37 = phi i64 [ 0, %body.5 ], [ %83, %endfor.12 ]
-	%38 = phi float [ 0.0, %body.5 ], [ %82, %endfor.12 ]
+	%37 = phi i64 [ 0, %body.5 ], [ %87, %endfor.12 ]
+	%38 = phi float [ 0.0, %body.5 ], [ %86, %endfor.12 ]
 	%39 = icmp slt i64 %37, 2
 	br i1 %39, label %body.8, label %endfor.9
 
@@ -116,8 +116,8 @@ endfor.9:
 	br label %for.4
 
 for.10:
-	%48 = phi i64 [ %40, %body.8 ], [ %72, %body.11 ]
-	%49 = phi <8 x i32> [ <i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0>, %body.8 ], [ %71, %body.11 ]
+	%48 = phi i64 [ %40, %body.8 ], [ %76, %body.11 ]
+	%49 = phi <16 x i32> [ <i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0>, %body.8 ], [ %75, %body.11 ]
 	%50 = icmp slt i64 %48, %42
 	br i1 %50, label %body.11, label %endfor.12
 
@@ -126,9 +126,9 @@ body.11:
 	%52 = mul i64 %51, 256
 	%53 = add i64 %52, %48
 	%54 = getelementptr i8, i8* %6, i64 %53
-	%55 = bitcast i8* %54 to <8 x i8>*
-	%56 = load <8 x i8>, <8 x i8>* %55, align 1
-	%57 = sext <8 x i8> %56 to <8 x i32>
+	%55 = bitcast i8* %54 to <16 x i8>*
+	%56 = load <16 x i8>, <16 x i8>* %55, align 1
+	%57 = sext <16 x i8> %56 to <16 x i32>
 	%58 = icmp slt i64 %48, 0
 	%59 = select i1 %58, i64 1, i64 0
 	%60 = sub i64 %48, %59
@@ -137,27 +137,31 @@ body.11:
 	%63 = mul i64 %62, 128
 	%64 = add i64 %63, %61
 	%65 = getelementptr i8, i8* %8, i64 %64
-	%66 = bitcast i8* %65 to <4 x i8>*
-	%67 = load <4 x i8>, <4 x i8>* %66, align 1
-	%68 = bitcast <4 x i8> %67 to <8 x i4>
-	%69 = sext <8 x i4> %68 to <8 x i32>
-	%70 = mul <8 x i32> %57, %69
-	%71 = add <8 x i32> %49, %70
-	%72 = add i64 %48, 8
+	%66 = bitcast i8* %65 to <8 x i8>*
+	%67 = load <8 x i8>, <8 x i8>* %66, align 1
+	%68 = shl <8 x i8> %67, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
+	%69 = ashr <8 x i8> %68, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
+	%70 = ashr <8 x i8> %67, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
+	%71 = shufflevector <8 x i8> %69, <8 x i8> %70, <16 x i32> <i32 0, i32 8, i32 1, i32 9, i32 2, i32 10, i32 3, i32 11, i32 4, i32 12, i32 5, i32 13, i32 6, i32 14, i32 7, i32 15>
+	%72 = trunc <16 x i8> %71 to <16 x i4>
+	%73 = sext <16 x i4> %72 to <16 x i32>
+	%74 = mul <16 x i32> %57, %73
+	%75 = add <16 x i32> %49, %74
+	%76 = add i64 %48, 16
 	br label %for.10
 
 endfor.12:
-	%73 = call i32 @llvm.vector.reduce.add.v8i32(<8 x i32> %49)
-	%74 = add i32 0, %73
-	%75 = sitofp i32 %74 to float
-	%76 = add i64 0, %34
-	%77 = mul i64 %76, 2
-	%78 = add i64 %77, %37
-	%79 = getelementptr float, float* %10, i64 %78
-	%80 = load float, float* %79
-	%81 = fmul float %75, %80
-	%82 = fadd float %38, %81
-	%83 = add i64 %37, 1
+	%77 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %49)
+	%78 = add i32 0, %77
+	%79 = sitofp i32 %78 to float
+	%80 = add i64 0, %34
+	%81 = mul i64 %80, 2
+	%82 = add i64 %81, %37
+	%83 = getelementptr float, float* %10, i64 %82
+	%84 = load float, float* %83
+	%85 = fmul float %79, %84
+	%86 = fadd float %38, %85
+	%87 = add i64 %37, 1
 	br label %for.7
 }
 
@@ -165,6 +169,6 @@ declare i32 @omp_get_thread_num()
 
 declare i32 @omp_get_num_threads()
 
-declare i32 @llvm.vector.reduce.add.v8i32(<8 x i32> %0)
+declare i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %0)
 
 declare void @GOMP_parallel(void (i8*)* %0, i8* %1, i32 %2, i32 %3)

@@ -7,18 +7,18 @@ func.func @matmul_i8_i4(%A: memref<4x256xi8> loc("examples/matmul_i8_i4.q35":15:
       %sum = arith.constant 0.0e+00 : f32 loc("examples/matmul_i8_i4.q35":18:22)
       %sum.2 = affine.for %g = 0 to 2 iter_args(%sum.1 = %sum) -> (f32) {
         %acc = arith.constant 0 : i32 loc("examples/matmul_i8_i4.q35":20:24)
-        %splat = arith.constant dense<0> : vector<8xi32>
-        %vacc = affine.for %k = affine_map<(d0) -> (d0 * 128)>(%g) to affine_map<(d0) -> (d0 * 128 + 128)>(%g) step 8 iter_args(%acc.1 = %splat) -> (vector<8xi32>) {
-          %0 = affine.vector_load %A[%m, %k] : memref<4x256xi8>, vector<8xi8> loc("examples/matmul_i8_i4.q35":22:19)
-          %1 = arith.extsi %0 : vector<8xi8> to vector<8xi32> loc("examples/matmul_i8_i4.q35":22:19)
-          %bytes = affine.vector_load %W[%n, %k floordiv 2] : memref<16x128xi8>, vector<4xi8> loc("examples/matmul_i8_i4.q35":22:38)
-          %2 = vector.bitcast %bytes : vector<4xi8> to vector<8xi4> loc("examples/matmul_i8_i4.q35":22:38)
-          %3 = arith.extsi %2 : vector<8xi4> to vector<8xi32> loc("examples/matmul_i8_i4.q35":22:38)
-          %4 = arith.muli %1, %3 : vector<8xi32> loc("examples/matmul_i8_i4.q35":22:35)
-          %acc.2 = arith.addi %acc.1, %4 : vector<8xi32> loc("examples/matmul_i8_i4.q35":22:11)
-          affine.yield %acc.2 : vector<8xi32> loc("examples/matmul_i8_i4.q35":23:9)
+        %splat = arith.constant dense<0> : vector<16xi32>
+        %vacc = affine.for %k = affine_map<(d0) -> (d0 * 128)>(%g) to affine_map<(d0) -> (d0 * 128 + 128)>(%g) step 16 iter_args(%acc.1 = %splat) -> (vector<16xi32>) {
+          %0 = affine.vector_load %A[%m, %k] : memref<4x256xi8>, vector<16xi8> loc("examples/matmul_i8_i4.q35":22:19)
+          %1 = arith.extsi %0 : vector<16xi8> to vector<16xi32> loc("examples/matmul_i8_i4.q35":22:19)
+          %bytes = affine.vector_load %W[%n, %k floordiv 2] : memref<16x128xi8>, vector<8xi8> loc("examples/matmul_i8_i4.q35":22:38)
+          %2 = vector.bitcast %bytes : vector<8xi8> to vector<16xi4> loc("examples/matmul_i8_i4.q35":22:38)
+          %3 = arith.extsi %2 : vector<16xi4> to vector<16xi32> loc("examples/matmul_i8_i4.q35":22:38)
+          %4 = arith.muli %1, %3 : vector<16xi32> loc("examples/matmul_i8_i4.q35":22:35)
+          %acc.2 = arith.addi %acc.1, %4 : vector<16xi32> loc("examples/matmul_i8_i4.q35":22:11)
+          affine.yield %acc.2 : vector<16xi32> loc("examples/matmul_i8_i4.q35":23:9)
         } loc("examples/matmul_i8_i4.q35":21:9)
-        %acc.3 = vector.reduction <add>, %vacc : vector<8xi32> into i32 loc("examples/matmul_i8_i4.q35":21:9)
+        %acc.3 = vector.reduction <add>, %vacc : vector<16xi32> into i32 loc("examples/matmul_i8_i4.q35":21:9)
         %acc.4 = arith.addi %acc, %acc.3 : i32 loc("examples/matmul_i8_i4.q35":21:9)
         %5 = arith.sitofp %acc.4 : i32 to f32 loc("examples/matmul_i8_i4.q35":24:17)
         %6 = affine.load %S[%n, %g] : memref<16x2xf32> loc("examples/matmul_i8_i4.q35":24:31)
