@@ -14,6 +14,9 @@ import (
 // writing anything when a size differs. Macros give each buffer's byte
 // size and shape, so callers allocate exactly what the kernel checks.
 func Header(m *ir.Module) ([]byte, error) {
+	if err := CheckCNames(m); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	guard := "Q35C_" + cIdent(strings.ToUpper(filepath.Base(m.Name))) + "_H"
 	fmt.Fprintf(&b, "/* C declarations of the kernels q35c compiled from %q. */\n", filepath.Base(m.Name))

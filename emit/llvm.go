@@ -32,6 +32,9 @@ func LLVM(m *ir.Module) ([]byte, error) {
 	if err := ir.Verify(m); err != nil {
 		return nil, err
 	}
+	if err := CheckCNames(m); err != nil {
+		return nil, err
+	}
 	l := &llvmModule{m: lir.NewModule(), intrinsics: map[string]*lir.Func{}}
 	l.m.SourceFilename = m.Name
 	for _, f := range m.Funcs {
@@ -179,3 +182,21 @@ func (g *llvmFunc) block(b *ir.Block) {
 }
 
 func i64(c int64) *constant.Int { return constant.NewInt(lt.I64, c) }
+
+// CheckCNames fails, at the kernel's position, when a kernel's name cannot
+// be a C symbol of its own (see reservedCName).
+func CheckCNames(m *ir.Module) error {
+	for _, f := range m.Funcs {
+		if reservedCName(f.Name) {
+			return fmt.Errorf("%s: kernel %s: the name is reserved in C programs (main, q35c_*, GOMP_*, omp_*); rename the kernel to build it natively", f.Pos, f.Name)
+		}
+	}
+	return nil
+}
+
+// reservedCName reports whether a kernel name would clash in a C program:
+// main, q35c_* (the drivers' symbols), and the OpenMP entry points the
+// parallel code calls.
+func reservedCName(name string) bool {
+	return name == "main" || strings.HasPrefix(name, "q35c_") || strings.HasPrefix(name, "GOMP_") || strings.HasPrefix(name, "omp_")
+}

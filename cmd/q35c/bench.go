@@ -130,6 +130,9 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 	if err != nil {
 		return err
 	}
+	if err := emit.CheckCNames(m); err != nil {
+		return &ioError{err}
+	}
 	f, err := pickKernel(m, o.kernel)
 	if err != nil {
 		return err
@@ -145,7 +148,9 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 	if err != nil {
 		return err
 	}
-	r.WeightBuf, r.WeightBytes = wb.Name, wb.StorageBytes()
+	if wb != nil {
+		r.WeightBuf, r.WeightBytes = wb.Name, wb.StorageBytes()
+	}
 	for _, b := range f.Params {
 		if b.Kind == ir.In {
 			r.InputBytes += b.StorageBytes()
@@ -255,7 +260,8 @@ func untransformed(path, name string) (*ir.Func, error) {
 	return m.Func(name), nil
 }
 
-// weightBuffer returns the input named name, or the largest input.
+// weightBuffer returns the input named name, or the largest input (nil
+// when there is none).
 func weightBuffer(f *ir.Func, name string) (*ir.Buffer, error) {
 	var best *ir.Buffer
 	for _, b := range f.Params {
@@ -266,10 +272,10 @@ func weightBuffer(f *ir.Func, name string) (*ir.Buffer, error) {
 			best = b
 		}
 	}
-	if best == nil {
+	if name != "" {
 		return nil, fmt.Errorf("--weights: %s has no input buffer %q", f.Name, name)
 	}
-	return best, nil
+	return best, nil // nil when the kernel reads no buffer
 }
 
 // countMACs counts the multiplies (integer and float, not index
@@ -393,8 +399,12 @@ func (r *benchReport) finish() {
 
 func (r *benchReport) print(w io.Writer) {
 	fmt.Fprintf(w, "kernel %s (%s), pipeline %s\n", r.Kernel, r.File, r.Pipeline)
-	fmt.Fprintf(w, "%d threads, %d calls after %d warm-up; %.3g MACs; weights %%%s %.1f MB, inputs %.1f MB; %s\n",
-		r.Threads, r.Reps, r.Warmup, float64(r.MACs), r.WeightBuf, float64(r.WeightBytes)/1e6, float64(r.InputBytes)/1e6, r.CPU)
+	weights := "no input buffers"
+	if r.WeightBuf != "" {
+		weights = fmt.Sprintf("weights %%%s %.1f MB, inputs %.1f MB", r.WeightBuf, float64(r.WeightBytes)/1e6, float64(r.InputBytes)/1e6)
+	}
+	fmt.Fprintf(w, "%d threads, %d calls after %d warm-up; %.3g MACs; %s; %s\n",
+		r.Threads, r.Reps, r.Warmup, float64(r.MACs), weights, r.CPU)
 	if r.StreamGBs > 0 {
 		fmt.Fprintf(w, "streaming read bandwidth: %.1f GB/s (best of 5 passes over %d MiB on %d threads)\n", r.StreamGBs, r.StreamMiB, r.Threads)
 	}

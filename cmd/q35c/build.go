@@ -80,6 +80,9 @@ func runBuild(c *cobra.Command, path string, o *buildOpts) error {
 	if err != nil {
 		return err
 	}
+	if err := emit.CheckCNames(m); err != nil {
+		return &ioError{err}
+	}
 	text, err := emit.LLVM(m)
 	if err != nil {
 		return &internalError{msg: "emitting LLVM IR: " + err.Error()}

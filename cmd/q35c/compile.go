@@ -93,6 +93,11 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	if err != nil {
 		return err
 	}
+	if o.emit == "llvm" || o.emit == "header" {
+		if err := emit.CheckCNames(m); err != nil {
+			return &ioError{err}
+		}
+	}
 	var out bytes.Buffer
 	switch o.emit {
 	case "ast":

@@ -95,3 +95,23 @@ func TestBuildOutputs(t *testing.T) {
 		t.Error("a refused build left k.exe behind")
 	}
 }
+
+// A kernel whose name would clash in a C program is refused at its
+// position by every native output, with nothing written.
+func TestReservedKernelNames(t *testing.T) {
+	const src = "kernel main(O: out i32[4]) {\n  for i in 0..4 {\n    O[i] = i as i32\n  }\n}\n"
+	out := filepath.Join(t.TempDir(), "k.o")
+	for _, args := range [][]string{
+		{"compile", "--emit", "llvm", "-"},
+		{"compile", "--emit", "header", "-"},
+		{"build", "-", "-o", out},
+	} {
+		code, stdout, errs := q35c(t, src, args...)
+		if code != 1 || stdout != "" || !strings.Contains(errs, "<stdin>:1:1: kernel main: the name is reserved in C programs") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, errs)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused build wrote its output")
+	}
+}
