@@ -30,7 +30,7 @@ func newCompileCmd() *cobra.Command {
 	o := &compileOpts{}
 	c := &cobra.Command{
 		Use:   "compile FILE|-",
-		Short: "Compile a .q35 file to MLIR (or print its AST or IR)",
+		Short: "Compile a .q35 file to MLIR or LLVM IR (or print its AST, IR or C header)",
 		Long: `compile checks FILE (or standard input for -) and writes, by --emit:
   ast     the checked AST, with every expression's type
   ir      q35c's IR of affine loop nests

@@ -1,5 +1,6 @@
 // Command q35c compiles .q35 kernel files: it checks them, prints their AST
-// or IR, and emits MLIR that mlir-opt accepts.
+// or IR, emits MLIR that mlir-opt accepts and LLVM IR, and builds and
+// benchmarks native kernels.
 //
 // Exit status: 0 on success, 1 when the input has errors (diagnosed with
 // positions), 2 on a usage error, 3 on an internal error (a bug in q35c).
