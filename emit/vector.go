@@ -256,10 +256,34 @@ func (v *vecEmitter) load(o *ir.Op) {
 		d, idx := v.index(o.Pos, a.Base)
 		e.line(o.Pos, "%s = %sload %%%s[%s] : %s, %s", e.def(r), d, o.Buf.Name, idx, mt, v.vt(r.Type))
 	case ir.AccessShuffle:
-		d, idx := v.index(o.Pos, a.Base)
-		span := fmt.Sprintf("vector<%dx%s>", a.Span, r.Type)
+		// An odd-length span (53 bytes for 64 lanes) is not a machine
+		// vector, and its plain load is assembled element by element; load
+		// a power-of-two vector under a mask instead, never touching memory
+		// past the span (as the LLVM emitter does).
+		p2 := int64(1)
+		for p2 < a.Span {
+			p2 *= 2
+		}
+		span := fmt.Sprintf("vector<%dx%s>", p2, r.Type)
 		wide := e.tmp("span")
-		e.line(o.Pos, "%s = %sload %%%s[%s] : %s, %s", wide, d, o.Buf.Name, idx, mt, span)
+		if p2 == a.Span {
+			d, idx := v.index(o.Pos, a.Base)
+			e.line(o.Pos, "%s = %sload %%%s[%s] : %s, %s", wide, d, o.Buf.Name, idx, mt, span)
+		} else {
+			idx := make([]string, len(a.Base))
+			for i, x := range a.Base {
+				idx[i] = e.indexValue(o.Pos, x)
+			}
+			mask, zero := e.tmp("mask"), e.tmp("pass")
+			zlit := "0"
+			if r.Type.IsFloat() {
+				zlit = "0.0"
+			}
+			e.line(o.Pos, "%s = vector.constant_mask [%d] : vector<%dxi1>", mask, a.Span, p2)
+			e.line(o.Pos, "%s = arith.constant dense<%s> : %s", zero, zlit, span)
+			e.line(o.Pos, "%s = vector.maskedload %%%s[%s], %s, %s : %s, vector<%dxi1>, %s into %s", wide, o.Buf.Name,
+				strings.Join(idx, ", "), mask, zero, mt, p2, span, span)
+		}
 		mask := make([]string, len(a.Offsets))
 		for i, x := range a.Offsets {
 			mask[i] = fmt.Sprint(x)
