@@ -39,7 +39,7 @@ type benchOpts struct {
 func newBenchCmd() *cobra.Command {
 	o := &benchOpts{}
 	c := &cobra.Command{
-		Use:   "bench FILE",
+		Use:   "bench FILE|-",
 		Short: "Build a kernel natively and measure it: time per call, GMAC/s, GB/s of weights, fraction of streaming bandwidth",
 		Long: `bench builds one kernel of FILE natively through q35c's LLVM IR (the --target
 cpu pipeline unless --pipeline or --target says otherwise) with clang-19,
@@ -126,6 +126,12 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 	if err != nil {
 		return err
 	}
+	macs := map[string]int64{} // counted on the frontend's IR, whatever the passes do to the loops
+	o.beforePasses = func(m *ir.Module) {
+		for _, f := range m.Funcs {
+			macs[f.Name] = countMACs(f)
+		}
+	}
 	_, m, err := o.transformed(c, path, "llvm")
 	if err != nil {
 		return err
@@ -138,12 +144,8 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 		return err
 	}
 	kernelOnly := &ir.Module{Name: m.Name, Funcs: []*ir.Func{f}}
-	orig, err := untransformed(path, f.Name)
-	if err != nil {
-		return err
-	}
 	r := &benchReport{File: path, Kernel: f.Name, Pipeline: pipeText, Threads: o.threads, Reps: o.reps, Warmup: o.warmup,
-		MACs: countMACs(orig), StreamMiB: o.bwMiB, CPU: cpuName()}
+		MACs: macs[f.Name], StreamMiB: o.bwMiB, CPU: cpuName()}
 	wb, err := weightBuffer(f, o.weights)
 	if err != nil {
 		return err
@@ -248,16 +250,6 @@ func pickKernel(m *ir.Module, name string) (*ir.Func, error) {
 		return nil, fmt.Errorf("%s has %d kernels: choose one with --kernel (%s)", m.Name, len(m.Funcs), strings.Join(names, ", "))
 	}
 	return nil, fmt.Errorf("%s has no kernel %q (kernels: %s)", m.Name, name, strings.Join(names, ", "))
-}
-
-// untransformed compiles path again and returns kernel name as the
-// frontend made it (for counting MACs independently of the passes).
-func untransformed(path, name string) (*ir.Func, error) {
-	_, m, err := compileFile(path, nil, io.Discard)
-	if err != nil {
-		return nil, err
-	}
-	return m.Func(name), nil
 }
 
 // weightBuffer returns the input named name, or the largest input (nil

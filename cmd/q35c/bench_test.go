@@ -64,3 +64,17 @@ func TestBenchErrors(t *testing.T) {
 		}
 	}
 }
+
+// bench reads its kernel from standard input once, like compile, and counts
+// the multiplies on the IR before the passes.
+func TestBenchStdin(t *testing.T) {
+	toolchain.Require(t, "clang")
+	src, err := os.ReadFile("examples/matmul_q35.q35")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := q35c(t, string(src), "bench", "-", "--reps", "1", "--warmup", "0", "--bw-mib", "0")
+	if code != 0 || !strings.Contains(stdout, "1.66e+04 MACs") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, errs)
+	}
+}

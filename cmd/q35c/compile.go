@@ -24,6 +24,10 @@ type compileOpts struct {
 	harness       bool
 	allowOverflow bool
 	passes        passOpts
+
+	// beforePasses, if set, sees the frontend's IR before the pipeline
+	// runs (bench counts the multiplies there).
+	beforePasses func(m *ir.Module)
 }
 
 func newCompileCmd() *cobra.Command {
@@ -140,6 +144,9 @@ func (o *compileOpts) transformed(c *cobra.Command, path, emit string) (*fronten
 	// findings point at the user's lines, before any pass.
 	if err := checkOverflow(m, o.allowOverflow, o.passes.remarks, c.ErrOrStderr()); err != nil {
 		return nil, nil, err
+	}
+	if o.beforePasses != nil {
+		o.beforePasses(m)
 	}
 	if pipe != nil {
 		if err := runPipeline(pipe, m, &o.passes, c.ErrOrStderr()); err != nil {
