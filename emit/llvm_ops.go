@@ -149,32 +149,40 @@ func (g *llvmFunc) cmp(op *ir.Op, x, y value.Value) value.Value {
 	return g.cur.NewICmp(llvmIntPreds[op.Pred], x, y)
 }
 
-// cast converts x from type from to type to (to is the LLVM result type,
-// a vector when x is one), with the semantics castOp documents.
-func (g *llvmFunc) cast(op *ir.Op, x value.Value, from, to ir.Type, lt lt.Type) value.Value {
+// cast converts x from type from to type to (rt is the LLVM result type,
+// a vector when x is one). The conversion is the one castOp names for the
+// MLIR emitter, so both emitters share one table of semantics.
+func (g *llvmFunc) cast(op *ir.Op, x value.Value, from, to ir.Type, rt lt.Type) value.Value {
+	if from == to {
+		return x
+	}
 	b := g.cur
 	fb, tb := bitsOf(from), bitsOf(to)
-	switch {
-	case from == to:
+	switch castOp(from, to) {
+	case "trunci":
+		return b.NewTrunc(x, rt)
+	case "extsi":
+		return b.NewSExt(x, rt)
+	case "extui", "index_castui":
+		return b.NewZExt(x, rt)
+	case "index_cast": // index is i64: a same-width cast is no op
+		switch {
+		case fb > tb:
+			return b.NewTrunc(x, rt)
+		case fb < tb:
+			return b.NewSExt(x, rt)
+		}
 		return x
-	case from.IsIntLike() && to.IsIntLike() && fb > tb:
-		return b.NewTrunc(x, lt)
-	case from.IsIntLike() && to.IsIntLike() && fb == tb:
-		return x
-	case from == ir.I1 && to.IsIntLike():
-		return b.NewZExt(x, lt)
-	case from.IsIntLike() && to.IsIntLike():
-		return b.NewSExt(x, lt)
-	case from == ir.I1 && to.IsFloat():
-		return b.NewUIToFP(x, lt)
-	case from.IsInt() && to.IsFloat():
-		return b.NewSIToFP(x, lt)
-	case from.IsFloat() && to.IsInt():
-		return b.NewFPToSI(x, lt)
-	case from.IsFloat() && to.IsFloat() && from.Bits < to.Bits:
-		return b.NewFPExt(x, lt)
-	case from.IsFloat() && to.IsFloat():
-		return b.NewFPTrunc(x, lt)
+	case "uitofp":
+		return b.NewUIToFP(x, rt)
+	case "sitofp":
+		return b.NewSIToFP(x, rt)
+	case "fptosi":
+		return b.NewFPToSI(x, rt)
+	case "extf":
+		return b.NewFPExt(x, rt)
+	case "truncf":
+		return b.NewFPTrunc(x, rt)
 	}
 	g.failf(op, "cannot cast %s to %s", from, to)
 	return x
