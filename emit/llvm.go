@@ -28,18 +28,29 @@ import (
 // clang may neither reassociate nor contract it (compile with
 // -ffp-contract=off, which `q35c build` passes) and results stay
 // bit-identical to the interpreter's.
-func LLVM(m *ir.Module) ([]byte, error) {
+func LLVM(m *ir.Module) ([]byte, error) { return LLVMFor(m, Features{}) }
+
+// LLVMFor is LLVM for a CPU with the given features: packed dot products
+// (ir.Loop.Dot) use its instructions through intrinsics.
+func LLVMFor(m *ir.Module, feat Features) ([]byte, error) {
 	if err := ir.Verify(m); err != nil {
 		return nil, err
 	}
 	if err := CheckCNames(m); err != nil {
 		return nil, err
 	}
-	l := &llvmModule{m: lir.NewModule(), intrinsics: map[string]*lir.Func{}}
+	l := &llvmModule{m: lir.NewModule(), intrinsics: map[string]*lir.Func{}, feat: feat}
 	l.m.SourceFilename = m.Name
 	for _, f := range m.Funcs {
 		if err := l.kernel(f); err != nil {
 			return nil, err
+		}
+	}
+	if tf := feat.targetFeatures(); tf != "" && l.usedFeat {
+		for _, fn := range l.m.Funcs {
+			if len(fn.Blocks) > 0 {
+				fn.FuncAttrs = append(fn.FuncAttrs, lir.AttrPair{Key: "target-features", Value: tf})
+			}
 		}
 	}
 	var b strings.Builder
@@ -53,6 +64,8 @@ type llvmModule struct {
 	m          *lir.Module
 	intrinsics map[string]*lir.Func
 	outlined   int
+	feat       Features
+	usedFeat   bool // some function calls an intrinsic of feat
 }
 
 // intrinsic declares (once) and returns an LLVM intrinsic or runtime function.
@@ -105,7 +118,7 @@ func (l *llvmModule) kernel(f *ir.Func) error {
 		wrong = entry.NewOr(wrong, ne)
 	}
 	entry.NewCondBr(wrong, bad, body)
-	g := &llvmFunc{l: l, f: f, fn: fn, cur: body, vals: map[*ir.Value]value.Value{}, bufs: map[*ir.Buffer]value.Value{}}
+	g := &llvmFunc{l: l, f: f, fn: fn, cur: body, vals: map[*ir.Value]value.Value{}, bufs: map[*ir.Buffer]value.Value{}, packs: map[*ir.Op]*dotPack{}}
 	for i, b := range f.Params {
 		g.bufs[b] = params[2*i]
 	}
@@ -138,15 +151,16 @@ func (l *llvmModule) table(f *ir.Func, t *ir.Table) value.Value {
 
 // llvmFunc emits the body of one LLVM function.
 type llvmFunc struct {
-	l    *llvmModule
-	f    *ir.Func
-	fn   *lir.Func
-	cur  *lir.Block
-	vals map[*ir.Value]value.Value
-	bufs map[*ir.Buffer]value.Value
-	vec  *llvmVector // the vector loop being emitted, if any
-	err  error
-	nblk int
+	l     *llvmModule
+	f     *ir.Func
+	fn    *lir.Func
+	cur   *lir.Block
+	vals  map[*ir.Value]value.Value
+	bufs  map[*ir.Buffer]value.Value
+	vec   *llvmVector         // the vector loop being emitted, if any
+	packs map[*ir.Op]*dotPack // dot loops whose activations are packed (see hoistDots)
+	err   error
+	nblk  int
 }
 
 func (g *llvmFunc) failf(op *ir.Op, format string, args ...any) {

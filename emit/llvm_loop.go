@@ -20,11 +20,15 @@ func (g *llvmFunc) loop(op *ir.Op) {
 	case l.Vector > 1:
 		g.vectorLoop(op)
 		return
+	case l.Dot:
+		g.dotLoop(op)
+		return
 	case l.Parallel && len(l.IterArgs) == 0:
 		g.parallel(op)
 		return
 	}
 	lb, ub := g.bound(l.Lower, enum.IPredSGT), g.bound(l.Upper, enum.IPredSLT)
+	g.hoistDots(op)
 	inits := make([]value.Value, len(op.Args))
 	for i, a := range op.Args {
 		inits[i] = g.val(a)
@@ -117,7 +121,7 @@ func (g *llvmFunc) parallel(op *ir.Op) {
 	bytePtr := lt.NewPointer(lt.I8)
 	out := g.l.m.NewFunc(fmt.Sprintf("%s.parallel.%d", g.f.Name, g.l.outlined), lt.Void, lir.NewParam("data", bytePtr))
 	out.Linkage = enum.LinkageInternal
-	h := &llvmFunc{l: g.l, f: g.f, fn: out, vals: map[*ir.Value]value.Value{}, bufs: map[*ir.Buffer]value.Value{}}
+	h := &llvmFunc{l: g.l, f: g.f, fn: out, vals: map[*ir.Value]value.Value{}, bufs: map[*ir.Buffer]value.Value{}, packs: map[*ir.Op]*dotPack{}}
 	h.cur = out.NewBlock("entry")
 	data := h.cur.NewBitCast(out.Params[0], lt.NewPointer(st))
 	field := func(i int) value.Value {
@@ -136,6 +140,7 @@ func (g *llvmFunc) parallel(op *ir.Op) {
 		h.vals[v] = field(2 + len(g.f.Params) + i)
 	}
 	start, end := h.chunk(lo, hi, l.Step)
+	h.hoistDots(op)
 	h.forLoop(start, end, l.Step, nil, func(iv value.Value, _ []value.Value) []value.Value {
 		h.vals[l.IV] = iv
 		ops := l.Body.Ops

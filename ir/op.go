@@ -118,6 +118,13 @@ type Loop struct {
 	// executes it as written; the trip count must be a multiple of Vector,
 	// and the body must satisfy PlanVector, which the verifier checks.
 	Vector int64
+
+	// Dot says the loop is a packed dot product (set by the dot pass; see
+	// PlanDot): its iteration arguments accumulate products of activation
+	// bytes and unpacked codes, which the emitters compute 64 at a time.
+	// Its meaning is still the scalar loop's, which the interpreter runs;
+	// the verifier checks that PlanDot still accepts it.
+	Dot bool
 }
 
 // Op is one operation.

@@ -124,6 +124,9 @@ func (p *printer) loop(op *Op, depth int) {
 	if l.Vector > 1 {
 		fmt.Fprintf(p.w, " vector %d", l.Vector)
 	}
+	if l.Dot {
+		fmt.Fprint(p.w, " dot")
+	}
 	fmt.Fprintln(p.w, " {")
 	p.block(l.Body, depth+1)
 	fmt.Fprintf(p.w, "%s}\n", ind)

@@ -36,6 +36,23 @@ func (v *verifier) loop(op *Op) {
 	v.pop(mark)
 	v.checkYield(op)
 	v.checkVector(op)
+	v.checkDot(op)
+}
+
+// checkDot checks a dot loop (Loop.Dot): neither vector nor parallel, and
+// a nest that PlanDot still accepts.
+func (v *verifier) checkDot(op *Op) {
+	l := op.Loop
+	switch {
+	case !l.Dot:
+		return
+	case l.Vector != 0 || l.Parallel:
+		v.errf(op, "is a dot loop and also a vector or parallel loop")
+		return
+	}
+	if _, err := PlanDot(op); err != nil {
+		v.errf(op, "is a dot loop that cannot be packed: %v", err)
+	}
 }
 
 // checkVector checks a vector loop (Loop.Vector >= 2): step 1, not also

@@ -50,6 +50,11 @@ var table = []*Pass{
 		Run:   vectorize,
 	},
 	{
+		Name:    "dot",
+		Summary: "mark reduction nests that sum activation bytes times unpacked codes as packed dot products (vpdpbusd), 64 products at a time",
+		Run:     dot,
+	},
+	{
 		Name:    "fuse",
 		Summary: "fuse each loop nest into the next one that reads what it stores, as deep as provably legal, as mlir-opt's --affine-loop-fusion does",
 		Run:     fuse,

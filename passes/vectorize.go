@@ -36,6 +36,9 @@ func (v *vectorizer) block(b *ir.Block) {
 		if op.Code != ir.OpFor {
 			continue
 		}
+		if op.Loop.Dot {
+			continue // the emitters pack it; see the dot pass
+		}
 		if hasLoop(op.Loop.Body) {
 			v.block(op.Loop.Body)
 			continue

@@ -174,7 +174,11 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 		return &internalError{msg: err.Error()}
 	}
 	// The LLVM road, which also runs the bandwidth probe.
-	text, err := emit.LLVM(kernelOnly)
+	feat, err := cpuFeatures(ctx, o.march)
+	if err != nil {
+		return err
+	}
+	text, err := emit.LLVMFor(kernelOnly, feat)
 	if err != nil {
 		return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 	}

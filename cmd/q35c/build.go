@@ -83,7 +83,11 @@ func runBuild(c *cobra.Command, path string, o *buildOpts) error {
 	if err := emit.CheckCNames(m); err != nil {
 		return &ioError{err}
 	}
-	text, err := emit.LLVM(m)
+	feat, err := cpuFeatures(c.Context(), o.march)
+	if err != nil {
+		return err
+	}
+	text, err := emit.LLVMFor(m, feat)
 	if err != nil {
 		return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 	}

@@ -23,6 +23,7 @@ type compileOpts struct {
 	emit          string
 	harness       bool
 	allowOverflow bool
+	march         string
 	passes        passOpts
 
 	// beforePasses, if set, sees the frontend's IR before the pipeline
@@ -71,6 +72,7 @@ atomically: a failed compile leaves no file behind.
 	f.StringVarP(&o.output, "output", "o", "-", "write the output to `FILE` (- for standard output)")
 	f.StringVar(&o.emit, "emit", "mlir", "what to write: "+strings.Join(emitLevels, ", "))
 	f.BoolVar(&o.allowOverflow, "allow-overflow", false, "compile kernels whose integer accumulators may overflow, reporting it as warnings (by default they are refused)")
+	f.StringVar(&o.march, "march", "", "with --emit llvm, use the instructions of `CPU` (e.g. native: AVX-512 VNNI for packed dot products); default: portable IR")
 	f.BoolVar(&o.harness, "harness", false, "with --emit mlir, add a main() that fills inputs deterministically, runs every kernel and prints its outputs")
 	addPassFlags(f, &o.passes)
 	return c
@@ -113,7 +115,11 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 			return &internalError{msg: "emitting MLIR: " + err.Error()}
 		}
 	case "llvm":
-		text, err := emit.LLVM(m)
+		feat, err := cpuFeatures(c.Context(), o.march)
+		if err != nil {
+			return err
+		}
+		text, err := emit.LLVMFor(m, feat)
 		if err != nil {
 			return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 		}
