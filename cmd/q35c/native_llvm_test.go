@@ -15,7 +15,7 @@ import (
 )
 
 // nativeLLVMPipelines are the pipelines every kernel is run natively under.
-var nativeLLVMPipelines = []string{"canonicalize", "target cpu", "target lpu", "vectorize{width=16}",
+var nativeLLVMPipelines = []string{"canonicalize", "target cpu", "target lpu", "vectorize{width=16}", "canonicalize,dot,parallelize",
 	"tile{size=64},vectorize,parallelize", "unpack{mode=lut},vectorize", "unpack{mode=shift},canonicalize,parallelize", "fuse"}
 
 // The LLVM road: our LLVM IR, compiled by clang-19 and linked into the C
@@ -39,9 +39,12 @@ func TestLLVMRoadMatchesInterpreter(t *testing.T) {
 				pipes = []string{"target cpu", "target lpu"} // pass-specific kernels: the presets suffice
 			}
 			for _, pipe := range pipes {
-				got := runLLVMNative(t, transformed(t, src, pipe))
-				if err := sameWords(want, got); err != nil {
-					t.Errorf("%s: native code from our LLVM IR: %v", pipe, err)
+				m := transformed(t, src, pipe)
+				for _, feat := range featuresFor(t, m) {
+					got := runLLVMNative(t, m, feat)
+					if err := sameWords(want, got); err != nil {
+						t.Errorf("%s (%s): native code from our LLVM IR: %v", pipe, feat, err)
+					}
 				}
 			}
 		})
@@ -50,11 +53,11 @@ func TestLLVMRoadMatchesInterpreter(t *testing.T) {
 
 // runLLVMNative builds m through our LLVM IR and runs each kernel on the
 // harness's inputs, returning the output words in harness order.
-func runLLVMNative(t *testing.T, m *ir.Module) [][]int64 {
+func runLLVMNative(t *testing.T, m *ir.Module, feat emit.Features) [][]int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	text, err := emit.LLVM(m)
+	text, err := emit.LLVMFor(m, feat)
 	if err != nil {
 		t.Fatal(err)
 	}
