@@ -75,22 +75,91 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 		}
 		accs[c.Acc] = g.cur.NewAdd(accs[c.Acc], g.cur.NewMul(g.cur.NewSExt(a, accT), code))
 	}
-	reduce := g.l.intrinsic("llvm.vector.reduce.add."+typeSuffix(accT), lt.I32, accT)
+	var live []value.Value
+	for i := range accs {
+		if accs[i] == nil {
+			continue
+		}
+		if d.avx && d.pack == nil {
+			accs[i] = g.cur.NewSub(accs[i], corr[i])
+		}
+		live = append(live, accs[i])
+	}
+	sums := d.reduceAll(live, accT)
+	var corrRow value.Value // this run's bias corrections in the pack
+	if p := d.pack; p != nil {
+		corrRow = g.cur.NewGetElementPtr(lt.I32, p.corr, g.cur.NewMul(d.entry, i64(int64(p.naccs))))
+	}
 	for i, r := range op.Results {
 		v := g.val(op.Args[i])
 		if accs[i] != nil {
-			sum := accs[i]
-			if d.avx && d.pack == nil {
-				sum = g.cur.NewSub(sum, corr[i])
+			if c, ok := v.(*constant.Int); !ok || c.X.Sign() != 0 {
+				v = g.cur.NewAdd(v, sums[0])
+			} else {
+				v = sums[0]
 			}
-			v = g.cur.NewAdd(v, g.cur.NewCall(reduce, sum))
-			if p := d.pack; p != nil {
-				slot := g.cur.NewAdd(g.cur.NewMul(d.entry, i64(int64(p.naccs))), i64(int64(i)))
-				v = g.cur.NewSub(v, g.cur.NewLoad(lt.I32, g.cur.NewGetElementPtr(lt.I32, p.corr, slot)))
+			sums = sums[1:]
+			if corrRow != nil {
+				v = g.cur.NewSub(v, g.cur.NewLoad(lt.I32, g.cur.NewGetElementPtr(lt.I32, corrRow, i64(int64(i)))))
 			}
 		}
 		g.vals[r] = v
 	}
+}
+
+// reduceAll sums the lanes of each vector of vs (all of type vt). One
+// vector is one llvm.vector.reduce.add; several are reduced together by a
+// tree of shuffles and adds that halves the lanes per accumulator at each
+// step while packing two vectors into one, so that k accumulators of W
+// lanes cost about 3k + 2·log2(W) operations instead of k·2·log2(W).
+func (d *dotEmitter) reduceAll(vs []value.Value, vt *lt.VectorType) []value.Value {
+	g := d.g
+	if len(vs) == 1 {
+		return []value.Value{g.cur.NewCall(g.l.intrinsic("llvm.vector.reduce.add."+typeSuffix(vt), lt.I32, vt), vs[0])}
+	}
+	w := int64(vt.Len)
+	n := 1
+	for n < len(vs) {
+		n *= 2
+	}
+	level := append([]value.Value(nil), vs...)
+	for len(level) < n {
+		level = append(level, constant.NewZeroInitializer(vt))
+	}
+	per := int64(1) // accumulators per vector
+	for len(level) > 1 && w/per >= 2 {
+		s := w / per // lanes per accumulator
+		lo, hi := make([]int64, w), make([]int64, w)
+		for o := int64(0); o < w; o++ {
+			src, oo := int64(0), o
+			if o >= w/2 {
+				src, oo = w, o-w/2
+			}
+			j, r := oo/(s/2), oo%(s/2)
+			lo[o], hi[o] = src+j*s+r, src+j*s+s/2+r
+		}
+		var next []value.Value
+		for i := 0; i < len(level); i += 2 {
+			a, b := level[i], level[i+1]
+			next = append(next, g.cur.NewAdd(g.cur.NewShuffleVector(a, b, laneMaskN(lo)), g.cur.NewShuffleVector(a, b, laneMaskN(hi))))
+		}
+		level, per = next, per*2
+	}
+	var out []value.Value
+	for _, v := range level {
+		for s := w / per; s > 1; s /= 2 {
+			lo, hi := make([]int64, w), make([]int64, w)
+			for o := int64(0); o < w; o++ {
+				j, r := (o%(w/2))/(s/2), (o%(w/2))%(s/2)
+				lo[o], hi[o] = j*s+r, j*s+s/2+r
+			}
+			v = g.cur.NewAdd(g.cur.NewShuffleVector(v, constant.NewUndef(vt), laneMaskN(lo)), g.cur.NewShuffleVector(v, constant.NewUndef(vt), laneMaskN(hi)))
+		}
+		for j := int64(0); j < per; j++ {
+			out = append(out, g.cur.NewExtractElement(v, i64(j)))
+		}
+	}
+	return out[:len(vs)]
 }
 
 func hasBias(c *ir.DotChunk) bool {
@@ -110,12 +179,15 @@ func byteVector(bs []uint8) constant.Constant {
 	return constant.NewVector(lt.NewVector(uint64(len(bs)), lt.I8), cs...)
 }
 
-func laneMask(idx []int64) constant.Constant {
+func laneMask(idx []int64) constant.Constant { return laneMaskN(idx) }
+
+// laneMaskN is a shufflevector mask selecting lanes idx.
+func laneMaskN(idx []int64) constant.Constant {
 	cs := make([]constant.Constant, len(idx))
 	for i, x := range idx {
 		cs[i] = constant.NewInt(lt.I32, x)
 	}
-	return constant.NewVector(mask64, cs...)
+	return constant.NewVector(lt.NewVector(uint64(len(idx)), lt.I32), cs...)
 }
 
 // window loads n ≤ 64 bytes at byte offset off (plus the window's base) of

@@ -19,7 +19,7 @@ func TestDotPassMarksAndRefuses(t *testing.T) {
 		marked  int
 		remarks []string
 	}{
-		{"testdata/dot/accept.q35", 3, []string{
+		{"testdata/dot/accept.q35", 4, []string{
 			"accept.q35:11:5: remark: loop %k is a packed dot product",
 			"accept.q35:23:5: remark: loop %k is a packed dot product",
 			"accept.q35:37:5: remark: loop %k is a packed dot product",
