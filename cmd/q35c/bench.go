@@ -51,8 +51,9 @@ a fraction of what the machine can stream.
 
 It prints the median and spread (min, max) of the time per call, GMAC/s
 (multiplies the kernel executes, counted from the IR's trip counts), GB/s
-of the weight buffer (the largest input, or --weights NAME) and of all
-inputs, and the fraction of the streaming bandwidth.
+of the weights (the largest input, or the inputs --weights lists: W,Se,So
+counts a 3.5-bit matrix's scales with its codes) and the fraction of the
+streaming bandwidth that is.
 
 --compare adds, in the same run and on the same shape, our MLIR road (MLIR
 → mlir-opt → mlir-translate → clang), and for INT8 × 3.5-bit matmuls the
@@ -74,7 +75,7 @@ LLVM road. --json writes every figure to a file.
 	f.IntVar(&o.warmup, "warmup", 3, "untimed calls before them")
 	f.Int64Var(&o.bwMiB, "bw-mib", 1024, "MiB the streaming-bandwidth probe sums per pass (0 skips it)")
 	f.StringVar(&o.march, "march", "native", "pass -march=`CPU` to clang")
-	f.StringVar(&o.weights, "weights", "", "the input buffer whose bytes are the weight traffic (default: the largest input)")
+	f.StringVar(&o.weights, "weights", "", "the input buffers (`NAME[,NAME...]`, e.g. W,Se,So for codes and scales) whose bytes are the weight traffic (default: the largest input)")
 	f.BoolVar(&o.compare, "compare", false, "also measure the MLIR road and, for INT8 x 3.5-bit matmuls, the Go fast kernel and the Go reference")
 	f.StringVar(&o.json, "json", "", "write the figures as JSON to `FILE`")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the random inputs")
@@ -146,13 +147,16 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 	kernelOnly := &ir.Module{Name: m.Name, Funcs: []*ir.Func{f}}
 	r := &benchReport{File: path, Kernel: f.Name, Pipeline: pipeText, Threads: o.threads, Reps: o.reps, Warmup: o.warmup,
 		MACs: macs[f.Name], StreamMiB: o.bwMiB, CPU: cpuName()}
-	wb, err := weightBuffer(f, o.weights)
+	wbs, err := weightBuffers(f, o.weights)
 	if err != nil {
 		return err
 	}
-	if wb != nil {
-		r.WeightBuf, r.WeightBytes = wb.Name, wb.StorageBytes()
+	var names []string
+	for _, b := range wbs {
+		names = append(names, b.Name)
+		r.WeightBytes += b.StorageBytes()
 	}
+	r.WeightBuf = strings.Join(names, "+")
 	for _, b := range f.Params {
 		if b.Kind == ir.In {
 			r.InputBytes += b.StorageBytes()
@@ -256,22 +260,40 @@ func pickKernel(m *ir.Module, name string) (*ir.Func, error) {
 	return nil, fmt.Errorf("%s has no kernel %q (kernels: %s)", m.Name, name, strings.Join(names, ", "))
 }
 
-// weightBuffer returns the input named name, or the largest input (nil
-// when there is none).
-func weightBuffer(f *ir.Func, name string) (*ir.Buffer, error) {
-	var best *ir.Buffer
-	for _, b := range f.Params {
-		if name != "" && b.Name == name {
-			return b, nil
+// weightBuffers returns the inputs named in list (comma-separated), or
+// the largest input (none when the kernel reads no buffer).
+func weightBuffers(f *ir.Func, list string) ([]*ir.Buffer, error) {
+	if list == "" {
+		var best *ir.Buffer
+		for _, b := range f.Params {
+			if b.Kind == ir.In && (best == nil || b.StorageBytes() > best.StorageBytes()) {
+				best = b
+			}
 		}
-		if name == "" && b.Kind == ir.In && (best == nil || b.StorageBytes() > best.StorageBytes()) {
-			best = b
+		if best == nil {
+			return nil, nil
 		}
+		return []*ir.Buffer{best}, nil
 	}
-	if name != "" {
-		return nil, fmt.Errorf("--weights: %s has no input buffer %q", f.Name, name)
+	var out []*ir.Buffer
+	seen := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		var found *ir.Buffer
+		for _, b := range f.Params {
+			if b.Name == name && b.Kind == ir.In {
+				found = b
+			}
+		}
+		switch {
+		case found == nil:
+			return nil, fmt.Errorf("--weights: %s has no input buffer %q", f.Name, name)
+		case seen[name]:
+			return nil, fmt.Errorf("--weights: %q is listed twice", name)
+		}
+		seen[name] = true
+		out = append(out, found)
 	}
-	return best, nil // nil when the kernel reads no buffer
+	return out, nil
 }
 
 // countMACs counts the multiplies (integer and float, not index
@@ -397,7 +419,7 @@ func (r *benchReport) print(w io.Writer) {
 	fmt.Fprintf(w, "kernel %s (%s), pipeline %s\n", r.Kernel, r.File, r.Pipeline)
 	weights := "no input buffers"
 	if r.WeightBuf != "" {
-		weights = fmt.Sprintf("weights %%%s %.1f MB, inputs %.1f MB", r.WeightBuf, float64(r.WeightBytes)/1e6, float64(r.InputBytes)/1e6)
+		weights = fmt.Sprintf("weights %%%s %.1f MB, inputs %.1f MB", strings.ReplaceAll(r.WeightBuf, "+", "+%"), float64(r.WeightBytes)/1e6, float64(r.InputBytes)/1e6)
 	}
 	fmt.Fprintf(w, "%d threads, %d calls after %d warm-up; %.3g MACs; %s; %s\n",
 		r.Threads, r.Reps, r.Warmup, float64(r.MACs), weights, r.CPU)

@@ -56,6 +56,8 @@ func TestBenchErrors(t *testing.T) {
 		{[]string{"bench", "examples/matmul_q35.q35", "--kernel", "nope"}, 2, `has no kernel "nope"`},
 		{[]string{"bench", "examples/matmul_q35.q35", "--reps", "0"}, 2, "--reps and --threads must be at least 1"},
 		{[]string{"bench", "examples/matmul_q35.q35", "--weights", "Q"}, 2, `has no input buffer "Q"`},
+		{[]string{"bench", "examples/matmul_q35.q35", "--weights", "W,C"}, 2, `has no input buffer "C"`},
+		{[]string{"bench", "examples/matmul_q35.q35", "--weights", "W,W"}, 2, `"W" is listed twice`},
 		{[]string{"bench", "testdata/errors/does-not-exist.q35"}, 1, "does-not-exist.q35"},
 	} {
 		code, _, errs := q35c(t, "", c.args...)
@@ -76,5 +78,29 @@ func TestBenchStdin(t *testing.T) {
 	code, stdout, errs := q35c(t, string(src), "bench", "-", "--reps", "1", "--warmup", "0", "--bw-mib", "0")
 	if code != 0 || !strings.Contains(stdout, "1.66e+04 MACs") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, errs)
+	}
+}
+
+// --weights W,Se,So counts a 3.5-bit matrix's scales with its codes.
+func TestBenchWeightsList(t *testing.T) {
+	toolchain.Require(t, "clang")
+	out := filepath.Join(t.TempDir(), "b.json")
+	code, stdout, errs := q35c(t, "", "bench", "examples/matmul_q35.q35", "--reps", "1", "--warmup", "0", "--bw-mib", "1", "--weights", "W,Se,So", "--json", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r benchReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(16*112 + 2*16*2*4); r.WeightBuf != "W+Se+So" || r.WeightBytes != want {
+		t.Errorf("weights %q, %d bytes; want W+Se+So, %d", r.WeightBuf, r.WeightBytes, want)
+	}
+	if !strings.Contains(stdout, "weights %W+%Se+%So 0.0 MB") {
+		t.Errorf("the report does not name the weights:\n%s", stdout)
 	}
 }
