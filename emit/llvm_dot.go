@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"fmt"
+
 	"github.com/llir/llvm/ir/constant"
 	lt "github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
@@ -28,12 +30,13 @@ var (
 )
 
 type dotEmitter struct {
-	g     *llvmFunc
-	avx   bool
-	pack  *dotPack    // packed activations, if hoisted
-	entry value.Value // the pack's row for this run of the loop
-	codes map[string]value.Value
-	acts  map[string]value.Value
+	shared map[string]*sharedWindow // code windows one load serves
+	g      *llvmFunc
+	avx    bool
+	pack   *dotPack    // packed activations, if hoisted
+	entry  value.Value // the pack's row for this run of the loop
+	codes  map[string]value.Value
+	acts   map[string]value.Value
 }
 
 func (g *llvmFunc) dotLoop(op *ir.Op) {
@@ -43,6 +46,7 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 		return
 	}
 	d := &dotEmitter{g: g, avx: g.l.feat.AVX512DotBytes, codes: map[string]value.Value{}, acts: map[string]value.Value{}, pack: g.packs[op]}
+	d.shareWindows(plan)
 	if d.pack != nil {
 		d.entry = g.packEntry(d.pack)
 	}
@@ -251,7 +255,18 @@ func (d *dotEmitter) unpack(c *ir.DotChunk) value.Value {
 		return v
 	}
 	g := d.g
-	w := d.window(c.Codes, 0, c.Codes.Len)
+	w, delta := d.codeWindow(c)
+	pieces := c.Pieces // the window's byte numbers, moved to the shared load's
+	if delta != 0 {
+		pieces = make([][]ir.DotPiece, len(c.Pieces))
+		for p, ps := range c.Pieces {
+			pieces[p] = make([]ir.DotPiece, len(ps))
+			for l, pc := range ps {
+				pieces[p][l] = pc
+				pieces[p][l].Byte += delta
+			}
+		}
+	}
 	var u value.Value
 	or := func(x value.Value) {
 		if u == nil {
@@ -261,11 +276,11 @@ func (d *dotEmitter) unpack(c *ir.DotChunk) value.Value {
 		}
 	}
 	if d.avx {
-		for _, grp := range qwordGroups(c.Pieces) {
+		for _, grp := range qwordGroups(pieces) {
 			packed := g.cur.NewShuffleVector(w, constant.NewUndef(bytes64), laneMask(grp.src))
 			for _, p := range grp.pieces {
 				ctrl, keep := make([]uint8, ir.DotLanes), make([]uint8, ir.DotLanes)
-				for l, pc := range c.Pieces[p] {
+				for l, pc := range pieces[p] {
 					if pc.Len > 0 {
 						ctrl[l] = uint8((8*grp.slot[p][l] + int64(pc.Shift) - int64(pc.Dst)) & 63)
 						keep[l] = uint8((1<<pc.Len - 1) << pc.Dst)
@@ -276,7 +291,7 @@ func (d *dotEmitter) unpack(c *ir.DotChunk) value.Value {
 			}
 		}
 	} else {
-		for _, ps := range c.Pieces {
+		for _, ps := range pieces {
 			src, shr, keep, shl := make([]int64, ir.DotLanes), make([]uint8, ir.DotLanes), make([]uint8, ir.DotLanes), make([]uint8, ir.DotLanes)
 			for l, pc := range ps {
 				src[l], shr[l], keep[l], shl[l] = pc.Byte, pc.Shift, uint8(1<<pc.Len-1), pc.Dst
@@ -292,6 +307,47 @@ func (d *dotEmitter) unpack(c *ir.DotChunk) value.Value {
 	u = g.cur.NewXor(u, byteVector(c.Flip))
 	d.codes[key] = u
 	return u
+}
+
+// sharedWindow is one load serving the code windows of several chunks
+// that differ only in their constant offset and fit in 64 bytes together.
+type sharedWindow struct {
+	w     ir.DotWindow
+	fits  bool
+	bytes value.Value
+}
+
+func varKey(w ir.DotWindow) string {
+	return w.Buf.Name + "[" + w.Var.Format(func(v *ir.Value) string { return fmt.Sprint("%", v.ID) }) + "]"
+}
+
+// shareWindows finds the code windows of the plan that one load can serve.
+func (d *dotEmitter) shareWindows(plan *ir.DotPlan) {
+	d.shared = map[string]*sharedWindow{}
+	for _, c := range plan.Chunks {
+		k := varKey(c.Codes)
+		sw, ok := d.shared[k]
+		if !ok {
+			d.shared[k] = &sharedWindow{w: c.Codes, fits: true}
+			continue
+		}
+		lo, hi := min(sw.w.Off, c.Codes.Off), max(sw.w.Off+sw.w.Len, c.Codes.Off+c.Codes.Len)
+		sw.w.Base, sw.w.Off, sw.w.Len = ir.Add(sw.w.Var, ir.Const(lo)), lo, hi-lo
+		sw.fits = sw.fits && hi-lo <= ir.DotLanes
+	}
+}
+
+// codeWindow returns the bytes holding the chunk's code window, and where
+// the window starts in them.
+func (d *dotEmitter) codeWindow(c *ir.DotChunk) (value.Value, int64) {
+	sw := d.shared[varKey(c.Codes)]
+	if sw == nil || !sw.fits {
+		return d.window(c.Codes, 0, c.Codes.Len), 0
+	}
+	if sw.bytes == nil {
+		sw.bytes = d.window(sw.w, 0, sw.w.Len)
+	}
+	return sw.bytes, c.Codes.Off - sw.w.Off
 }
 
 // dpbusd adds to acc the sums of four u8 × s8 products per i32 lane.

@@ -35,7 +35,9 @@ type DotPlan struct {
 // DotWindow is a run of consecutive storage bytes of a buffer.
 type DotWindow struct {
 	Buf  *Buffer
-	Base *Expr // storage byte offset of the first byte, over loop variables outside the nest
+	Base *Expr // storage byte offset of the first byte, over loop variables outside the nest: Var + Off
+	Var  *Expr // Base without its constant term
+	Off  int64 // Base's constant term
 	Len  int64
 }
 
@@ -131,7 +133,7 @@ func (s *dotSym) window(ids []int32, limit int64, what string) (DotWindow, error
 	}
 	base := first.off
 	base.c = 0
-	return DotWindow{Buf: first.buf, Base: base.expr(lo), Len: hi - lo + 1}, nil
+	return DotWindow{Buf: first.buf, Base: base.expr(lo), Var: base.expr(0), Off: base.c + lo, Len: hi - lo + 1}, nil
 }
 
 // chunk lays out up to 64 terms of accumulator acc.
