@@ -27,6 +27,10 @@ func (e *emitter) loop(op *ir.Op) {
 		e.vectorLoop(op)
 		return
 	}
+	if l.Dot {
+		e.dotLoop(op)
+		return
+	}
 	if l.Parallel && len(l.IterArgs) == 0 {
 		e.parallel(op)
 		return
