@@ -55,9 +55,13 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 		g.l.usedFeat = true
 		accT = lt.NewVector(ir.DotLanes/4, lt.I32)
 	}
+	extra, done := d.rowResults(plan, len(op.Args))
 	accs := make([]value.Value, len(op.Args))
 	corr := make([]value.Value, len(op.Args))
-	for _, c := range plan.Chunks {
+	for ci, c := range plan.Chunks {
+		if done[ci] {
+			continue
+		}
 		u, a := d.unpack(c), d.activations(c)
 		if accs[c.Acc] == nil {
 			accs[c.Acc], corr[c.Acc] = constant.NewZeroInitializer(accT), constant.NewZeroInitializer(accT)
@@ -96,6 +100,9 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 	}
 	for i, r := range op.Results {
 		v := g.val(op.Args[i])
+		if extra[i] != nil {
+			v = g.cur.NewAdd(v, extra[i])
+		}
 		if accs[i] != nil {
 			if c, ok := v.(*constant.Int); !ok || c.X.Sign() != 0 {
 				v = g.cur.NewAdd(v, sums[0])

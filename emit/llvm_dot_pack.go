@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 
+	lir "github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
 	lt "github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
@@ -32,6 +33,8 @@ type dotPack struct {
 	naccs int
 	acts  value.Value // [entries][nkeys] <64 x i8>
 	corr  value.Value // [entries][naccs] i32
+	sets  [][]int     // row sets (see rowSets); their chunks are not in acts or corr
+	rows  value.Value // [entries][len(sets)][16] <64 x i8>: transposed activations + 128
 }
 
 // hoistDots packs the activations of the dot loops inside loop h that do
@@ -71,10 +74,19 @@ func (g *llvmFunc) newPack(h, d *ir.Op, between []*ir.Op) *dotPack {
 		return nil
 	}
 	p := &dotPack{keys: map[string]int{}, naccs: len(d.Args)}
+	inSet := map[int]bool{}
+	if g.l.feat.AVX512DotBytes {
+		p.sets = rowSets(plan)
+		for _, set := range p.sets {
+			for _, ci := range set {
+				inSet[ci] = true
+			}
+		}
+	}
 	seen := map[*ir.Value]bool{}
-	for _, c := range plan.Chunks {
+	for ci, c := range plan.Chunks {
 		key := actsKey(c)
-		if _, ok := p.keys[key]; !ok {
+		if _, ok := p.keys[key]; !ok && !inSet[ci] {
 			p.keys[key] = p.nkeys
 			p.nkeys++
 		}
@@ -104,14 +116,25 @@ func (g *llvmFunc) newPack(h, d *ir.Op, between []*ir.Op) *dotPack {
 	for _, t := range p.trips {
 		entries *= t
 	}
-	if entries*int64(p.nkeys*ir.DotLanes+4*p.naccs) > maxPackBytes {
+	if entries*int64(p.nkeys*ir.DotLanes+4*p.naccs+len(p.sets)*rowLanes*ir.DotLanes) > maxPackBytes {
 		return nil
 	}
 	entry := g.fn.Blocks[0]
-	p.acts = entry.NewAlloca(lt.NewArray(uint64(entries*int64(p.nkeys)), bytes64))
-	p.corr = entry.NewAlloca(lt.NewArray(uint64(entries*int64(p.naccs)), lt.I32))
+	p.acts = stackArray(entry, entries*int64(p.nkeys), bytes64)
+	p.corr = stackArray(entry, entries*int64(p.naccs), lt.I32)
+	if len(p.sets) > 0 {
+		p.rows = stackArray(entry, entries*int64(len(p.sets))*rowLanes, bytes64)
+	}
 	g.fillPack(p, plan, 0)
 	return p
+}
+
+// stackArray allocates n elements of t, 64-byte aligned, in the entry
+// block and returns a pointer to the first.
+func stackArray(entry *lir.Block, n int64, t lt.Type) value.Value {
+	a := entry.NewAlloca(lt.NewArray(uint64(n), t))
+	a.Align = 64
+	return entry.NewBitCast(a, lt.NewPointer(t))
 }
 
 func constBounds(l *ir.Loop) (lo, hi int64, ok bool) {
@@ -141,8 +164,19 @@ func (g *llvmFunc) fillPack(p *dotPack, plan *ir.DotPlan, k int) {
 	d := &dotEmitter{g: g, avx: g.l.feat.AVX512DotBytes, acts: map[string]value.Value{}}
 	e := g.packEntry(p)
 	corr := make([]value.Value, p.naccs)
-	for _, c := range plan.Chunks {
+	inSet := map[int]bool{}
+	for _, set := range p.sets {
+		for _, ci := range set {
+			inSet[ci] = true
+		}
+	}
+	lanes := map[int]value.Value{}
+	for ci, c := range plan.Chunks {
 		a := d.shuffleActs(c)
+		if inSet[ci] {
+			lanes[ci] = a
+			continue
+		}
 		slot := g.cur.NewAdd(g.cur.NewMul(e, i64(int64(p.nkeys))), i64(int64(p.keys[actsKey(c)])))
 		g.cur.NewStore(a, g.cur.NewGetElementPtr(bytes64, p.acts, slot))
 		if !hasBias(c) {
@@ -154,6 +188,7 @@ func (g *llvmFunc) fillPack(p *dotPack, plan *ir.DotPlan, k int) {
 		}
 		corr[c.Acc] = s
 	}
+	g.fillRows(p, e, lanes)
 	for i, s := range corr {
 		if s == nil {
 			s = constant.NewInt(lt.I32, 0)

@@ -17,13 +17,16 @@ import (
 // a dot loop are left alone, and so are vector and parallel loops. A loop
 // with i32 accumulators that the plan refuses gets a remark saying why,
 // with a note at the op to blame.
-func dot(f *ir.Func, _ Options, d *diag.List) error {
-	dotBlock(f.Body, d)
+func dot(f *ir.Func, o Options, d *diag.List) error {
+	dotBlock(f, f.Body, nil, nil, o.Int("rows"), d)
 	return nil
 }
 
-func dotBlock(b *ir.Block, d *diag.List) {
-	for _, op := range b.Ops {
+// dotBlock marks the dot loops under b; path holds the loops around b,
+// outermost first, and blocks the block holding each.
+func dotBlock(f *ir.Func, b *ir.Block, path []*ir.Op, blocks []*ir.Block, rows int64, d *diag.List) {
+	for k := 0; k < len(b.Ops); k++ {
+		op := b.Ops[k]
 		if op.Code != ir.OpFor {
 			continue
 		}
@@ -31,6 +34,13 @@ func dotBlock(b *ir.Block, d *diag.List) {
 		if l.Vector == 0 && !l.Parallel && accumulatesI32(l) {
 			_, err := ir.PlanDot(op)
 			if err == nil {
+				if rows > 1 && len(path) > 0 {
+					if nd, _ := jamRows(f, append(path[:len(path):len(path)], op), append(blocks[:len(blocks):len(blocks)], b), rows); nd != nil {
+						nd.Loop.Dot = true
+						dotRemark(d, op, nil, "loop %s is a packed dot product, with %d rows of the loop around it jammed into it to share each unpacked code", depName(l.IV), rows)
+						continue
+					}
+				}
 				l.Dot = true
 				dotRemark(d, op, nil, "loop %s is a packed dot product", depName(l.IV))
 				continue
@@ -40,7 +50,7 @@ func dotBlock(b *ir.Block, d *diag.List) {
 				dotRemark(d, op, ve.At, "loop %s is not a packed dot product: %s", depName(l.IV), ve.Msg)
 			}
 		}
-		dotBlock(l.Body, d)
+		dotBlock(f, l.Body, append(path, op), append(blocks, b), rows, d)
 	}
 }
 
@@ -64,4 +74,15 @@ func dotRemark(d *diag.List, op, at *ir.Op, format string, args ...any) {
 		r.Notes = append(r.Notes, diag.Diagnostic{Severity: diag.Note, Span: diag.SpanOf(at.Pos, 0), Msg: "this " + at.Code.String()})
 	}
 	d.Add(r)
+}
+
+// maxDotRows bounds the rows option: the accumulators of a jammed dot loop
+// are rows times the original's.
+const maxDotRows = 64
+
+func checkDotOptions(o Options) error {
+	if r := o.Int("rows"); r < 1 || r > maxDotRows {
+		return fmt.Errorf("dot: rows=%d is out of range [1, %d]", r, int64(maxDotRows))
+	}
+	return nil
 }

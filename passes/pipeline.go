@@ -163,8 +163,8 @@ type Target struct {
 
 // targets are the presets of `q35c compile --target`.
 var targets = []Target{
-	{Name: "cpu", Pipeline: "canonicalize,tile{size=64},canonicalize,vectorize{width=16},parallelize",
-		Doc: "host CPU through mlir-opt and LLVM: clean up, tile the outer loop band by 64, clean up, vectorize innermost loops by 16 lanes, run independent outer loops on threads (affine.parallel)"},
+	{Name: "cpu", Pipeline: "canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16},parallelize",
+		Doc: "host CPU through mlir-opt and LLVM: clean up, tile the outer loop band by 64, clean up, pack quantized group dot products (vpdpbusd), vectorize other innermost loops by 16 lanes, run independent outer loops on threads (affine.parallel)"},
 	{Name: "lpu", Pipeline: "canonicalize,systolic,canonicalize",
 		Doc: "the LPU's 320x320 systolic array: clean up, map matmul nests onto the array (weight-stationary), clean up; the MLIR is the mapped loop nest, which runs on the host"},
 }

@@ -114,7 +114,7 @@ func TestParseBad(t *testing.T) {
 
 func TestTargets(t *testing.T) {
 	for name, want := range map[string]string{
-		"cpu": "canonicalize,tile{size=64},canonicalize,vectorize{width=16},parallelize",
+		"cpu": "canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16},parallelize",
 		"lpu": "canonicalize,systolic,canonicalize",
 	} {
 		if text, err := TargetPipeline(name); err != nil || text != want {

@@ -51,8 +51,12 @@ var table = []*Pass{
 	},
 	{
 		Name:    "dot",
-		Summary: "mark reduction nests that sum activation bytes times unpacked codes as packed dot products (vpdpbusd), 64 products at a time",
-		Run:     dot,
+		Summary: "mark reduction nests that sum activation bytes times unpacked codes as packed dot products (vpdpbusd), 64 products at a time, jamming batch rows into them",
+		Options: []Option{
+			{Name: "rows", Type: IntOption, Default: "16", Doc: "unroll-and-jam a loop that moves only the activations (a batch row) by this many iterations into each dot loop, so rows share each unpacked code (1: never)"},
+		},
+		Check: checkDotOptions,
+		Run:   dot,
 	},
 	{
 		Name:    "fuse",

@@ -95,7 +95,7 @@ func TestOverflowExamples(t *testing.T) {
 		"examples/matmul_i8_i4.q35": {"acc: |acc| <= 131072 over 128 iterations adding [-1016, 1024] each; fits i32"},
 		"examples/llama70b.q35": {
 			"acc4: |acc4| <= 65536 over 64 iterations adding [-1016, 1024] each",
-			"acc3_3: |acc3_3| <= 32768 over 64 iterations adding [-508, 512] each",
+			"acc3: |acc3| <= 32768 over 64 iterations adding [-508, 512] each",
 			"acc: |acc| <= 131072 over 128 iterations",
 		},
 	}

@@ -69,12 +69,16 @@ entry:
 	%29 = add i64 %27, %28
 	%30 = icmp slt i64 %29, %4
 	%31 = select i1 %30, i64 %29, i64 %4
+	%32 = alloca [4 x <64 x i8>], align 64
+	%33 = bitcast [4 x <64 x i8>]* %32 to <64 x i8>*
+	%34 = alloca [2 x i32], align 64
+	%35 = bitcast [2 x i32]* %34 to i32*
 	br label %for.1
 
 for.1:
-	%32 = phi i64 [ %27, %entry ], [ %36, %endfor.6 ]
-	%33 = icmp slt i64 %32, %31
-	br i1 %33, label %body.2, label %endfor.3
+	%36 = phi i64 [ %27, %entry ], [ %82, %endfor.9 ]
+	%37 = icmp slt i64 %36, %31
+	br i1 %37, label %body.2, label %endfor.3
 
 body.2:
 	br label %for.4
@@ -83,85 +87,140 @@ endfor.3:
 	ret void
 
 for.4:
-	%34 = phi i64 [ 0, %body.2 ], [ %47, %endfor.9 ]
-	%35 = icmp slt i64 %34, 16
-	br i1 %35, label %body.5, label %endfor.6
+	%38 = phi i64 [ 0, %body.2 ], [ %79, %body.5 ]
+	%39 = icmp slt i64 %38, 2
+	br i1 %39, label %body.5, label %endfor.6
 
 body.5:
-	br label %for.7
+	%40 = sub i64 %38, 0
+	%41 = sdiv i64 %40, 1
+	%42 = mul i64 0, 2
+	%43 = add i64 %42, %41
+	%44 = mul i64 %36, 256
+	%45 = mul i64 %38, 128
+	%46 = add i64 %44, %45
+	%47 = add i64 %46, 0
+	%48 = bitcast i8* %6 to i8*
+	%49 = getelementptr i8, i8* %48, i64 %47
+	%50 = bitcast i8* %49 to <64 x i8>*
+	%51 = load <64 x i8>, <64 x i8>* %50, align 1
+	%52 = shufflevector <64 x i8> %51, <64 x i8> undef, <64 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7, i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15, i32 16, i32 17, i32 18, i32 19, i32 20, i32 21, i32 22, i32 23, i32 24, i32 25, i32 26, i32 27, i32 28, i32 29, i32 30, i32 31, i32 32, i32 33, i32 34, i32 35, i32 36, i32 37, i32 38, i32 39, i32 40, i32 41, i32 42, i32 43, i32 44, i32 45, i32 46, i32 47, i32 48, i32 49, i32 50, i32 51, i32 52, i32 53, i32 54, i32 55, i32 56, i32 57, i32 58, i32 59, i32 60, i32 61, i32 62, i32 63>
+	%53 = mul i64 %43, 2
+	%54 = add i64 %53, 0
+	%55 = getelementptr <64 x i8>, <64 x i8>* %33, i64 %54
+	store <64 x i8> %52, <64 x i8>* %55
+	%56 = sext <64 x i8> %52 to <64 x i32>
+	%57 = mul <64 x i32> %56, <i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8>
+	%58 = call i32 @llvm.vector.reduce.add.v64i32(<64 x i32> %57)
+	%59 = mul i64 %36, 256
+	%60 = mul i64 %38, 128
+	%61 = add i64 %60, 64
+	%62 = add i64 %59, %61
+	%63 = add i64 %62, 0
+	%64 = bitcast i8* %6 to i8*
+	%65 = getelementptr i8, i8* %64, i64 %63
+	%66 = bitcast i8* %65 to <64 x i8>*
+	%67 = load <64 x i8>, <64 x i8>* %66, align 1
+	%68 = shufflevector <64 x i8> %67, <64 x i8> undef, <64 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7, i32 8, i32 9, i32 10, i32 11, i32 12, i32 13, i32 14, i32 15, i32 16, i32 17, i32 18, i32 19, i32 20, i32 21, i32 22, i32 23, i32 24, i32 25, i32 26, i32 27, i32 28, i32 29, i32 30, i32 31, i32 32, i32 33, i32 34, i32 35, i32 36, i32 37, i32 38, i32 39, i32 40, i32 41, i32 42, i32 43, i32 44, i32 45, i32 46, i32 47, i32 48, i32 49, i32 50, i32 51, i32 52, i32 53, i32 54, i32 55, i32 56, i32 57, i32 58, i32 59, i32 60, i32 61, i32 62, i32 63>
+	%69 = mul i64 %43, 2
+	%70 = add i64 %69, 1
+	%71 = getelementptr <64 x i8>, <64 x i8>* %33, i64 %70
+	store <64 x i8> %68, <64 x i8>* %71
+	%72 = sext <64 x i8> %68 to <64 x i32>
+	%73 = mul <64 x i32> %72, <i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8, i32 8>
+	%74 = call i32 @llvm.vector.reduce.add.v64i32(<64 x i32> %73)
+	%75 = add i32 %58, %74
+	%76 = mul i64 %43, 1
+	%77 = add i64 %76, 0
+	%78 = getelementptr i32, i32* %35, i64 %77
+	store i32 %75, i32* %78
+	%79 = add i64 %38, 1
+	br label %for.4
 
 endfor.6:
-	%36 = add i64 %32, 1
-	br label %for.1
+	br label %for.7
 
 for.7:
-	%37 = phi i64 [ 0, %body.5 ], [ %87, %endfor.12 ]
-	%38 = phi float [ 0.0, %body.5 ], [ %86, %endfor.12 ]
-	%39 = icmp slt i64 %37, 2
-	br i1 %39, label %body.8, label %endfor.9
+	%80 = phi i64 [ 0, %endfor.6 ], [ %143, %endfor.12 ]
+	%81 = icmp slt i64 %80, 16
+	br i1 %81, label %body.8, label %endfor.9
 
 body.8:
-	%40 = mul i64 %37, 128
-	%41 = mul i64 %37, 128
-	%42 = add i64 %41, 128
 	br label %for.10
 
 endfor.9:
-	%43 = add i64 0, %32
-	%44 = mul i64 %43, 16
-	%45 = add i64 %44, %34
-	%46 = getelementptr float, float* %12, i64 %45
-	store float %38, float* %46
-	%47 = add i64 %34, 1
-	br label %for.4
+	%82 = add i64 %36, 1
+	br label %for.1
 
 for.10:
-	%48 = phi i64 [ %40, %body.8 ], [ %76, %body.11 ]
-	%49 = phi <16 x i32> [ <i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0, i32 0>, %body.8 ], [ %75, %body.11 ]
-	%50 = icmp slt i64 %48, %42
-	br i1 %50, label %body.11, label %endfor.12
+	%83 = phi i64 [ 0, %body.8 ], [ %138, %body.11 ]
+	%84 = phi float [ 0.0, %body.8 ], [ %137, %body.11 ]
+	%85 = icmp slt i64 %83, 2
+	br i1 %85, label %body.11, label %endfor.12
 
 body.11:
-	%51 = add i64 0, %32
-	%52 = mul i64 %51, 256
-	%53 = add i64 %52, %48
-	%54 = getelementptr i8, i8* %6, i64 %53
-	%55 = bitcast i8* %54 to <16 x i8>*
-	%56 = load <16 x i8>, <16 x i8>* %55, align 1
-	%57 = sext <16 x i8> %56 to <16 x i32>
-	%58 = icmp slt i64 %48, 0
-	%59 = select i1 %58, i64 1, i64 0
-	%60 = sub i64 %48, %59
-	%61 = sdiv i64 %60, 2
-	%62 = add i64 0, %34
-	%63 = mul i64 %62, 128
-	%64 = add i64 %63, %61
-	%65 = getelementptr i8, i8* %8, i64 %64
-	%66 = bitcast i8* %65 to <8 x i8>*
-	%67 = load <8 x i8>, <8 x i8>* %66, align 1
-	%68 = shl <8 x i8> %67, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
-	%69 = ashr <8 x i8> %68, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
-	%70 = ashr <8 x i8> %67, <i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4, i8 4>
-	%71 = shufflevector <8 x i8> %69, <8 x i8> %70, <16 x i32> <i32 0, i32 8, i32 1, i32 9, i32 2, i32 10, i32 3, i32 11, i32 4, i32 12, i32 5, i32 13, i32 6, i32 14, i32 7, i32 15>
-	%72 = trunc <16 x i8> %71 to <16 x i4>
-	%73 = sext <16 x i4> %72 to <16 x i32>
-	%74 = mul <16 x i32> %57, %73
-	%75 = add <16 x i32> %49, %74
-	%76 = add i64 %48, 16
+	%86 = sub i64 %83, 0
+	%87 = sdiv i64 %86, 1
+	%88 = mul i64 0, 2
+	%89 = add i64 %88, %87
+	%90 = mul i64 %80, 128
+	%91 = mul i64 %83, 64
+	%92 = add i64 %90, %91
+	%93 = add i64 %92, 0
+	%94 = bitcast i8* %8 to i8*
+	%95 = getelementptr i8, i8* %94, i64 %93
+	%96 = bitcast i8* %95 to <64 x i8>*
+	%97 = load <64 x i8>, <64 x i8>* %96, align 1
+	%98 = shufflevector <64 x i8> %97, <64 x i8> undef, <64 x i32> <i32 0, i32 0, i32 1, i32 1, i32 2, i32 2, i32 3, i32 3, i32 4, i32 4, i32 5, i32 5, i32 6, i32 6, i32 7, i32 7, i32 8, i32 8, i32 9, i32 9, i32 10, i32 10, i32 11, i32 11, i32 12, i32 12, i32 13, i32 13, i32 14, i32 14, i32 15, i32 15, i32 16, i32 16, i32 17, i32 17, i32 18, i32 18, i32 19, i32 19, i32 20, i32 20, i32 21, i32 21, i32 22, i32 22, i32 23, i32 23, i32 24, i32 24, i32 25, i32 25, i32 26, i32 26, i32 27, i32 27, i32 28, i32 28, i32 29, i32 29, i32 30, i32 30, i32 31, i32 31>
+	%99 = lshr <64 x i8> %98, <i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4>
+	%100 = and <64 x i8> %99, <i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15>
+	%101 = shl <64 x i8> %100, <i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0>
+	%102 = xor <64 x i8> %101, <i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8>
+	%103 = mul i64 %89, 2
+	%104 = add i64 %103, 0
+	%105 = getelementptr <64 x i8>, <64 x i8>* %33, i64 %104
+	%106 = load <64 x i8>, <64 x i8>* %105, align 64
+	%107 = zext <64 x i8> %102 to <64 x i32>
+	%108 = sext <64 x i8> %106 to <64 x i32>
+	%109 = mul <64 x i32> %108, %107
+	%110 = add <64 x i32> zeroinitializer, %109
+	%111 = shufflevector <64 x i8> %97, <64 x i8> undef, <64 x i32> <i32 32, i32 32, i32 33, i32 33, i32 34, i32 34, i32 35, i32 35, i32 36, i32 36, i32 37, i32 37, i32 38, i32 38, i32 39, i32 39, i32 40, i32 40, i32 41, i32 41, i32 42, i32 42, i32 43, i32 43, i32 44, i32 44, i32 45, i32 45, i32 46, i32 46, i32 47, i32 47, i32 48, i32 48, i32 49, i32 49, i32 50, i32 50, i32 51, i32 51, i32 52, i32 52, i32 53, i32 53, i32 54, i32 54, i32 55, i32 55, i32 56, i32 56, i32 57, i32 57, i32 58, i32 58, i32 59, i32 59, i32 60, i32 60, i32 61, i32 61, i32 62, i32 62, i32 63, i32 63>
+	%112 = lshr <64 x i8> %111, <i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4, i8 0, i8 4>
+	%113 = and <64 x i8> %112, <i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15, i8 15>
+	%114 = shl <64 x i8> %113, <i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0, i8 0>
+	%115 = xor <64 x i8> %114, <i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8, i8 8>
+	%116 = mul i64 %89, 2
+	%117 = add i64 %116, 1
+	%118 = getelementptr <64 x i8>, <64 x i8>* %33, i64 %117
+	%119 = load <64 x i8>, <64 x i8>* %118, align 64
+	%120 = zext <64 x i8> %115 to <64 x i32>
+	%121 = sext <64 x i8> %119 to <64 x i32>
+	%122 = mul <64 x i32> %121, %120
+	%123 = add <64 x i32> %110, %122
+	%124 = call i32 @llvm.vector.reduce.add.v64i32(<64 x i32> %123)
+	%125 = mul i64 %89, 1
+	%126 = getelementptr i32, i32* %35, i64 %125
+	%127 = getelementptr i32, i32* %126, i64 0
+	%128 = load i32, i32* %127
+	%129 = sub i32 %124, %128
+	%130 = sitofp i32 %129 to float
+	%131 = add i64 0, %80
+	%132 = mul i64 %131, 2
+	%133 = add i64 %132, %83
+	%134 = getelementptr float, float* %10, i64 %133
+	%135 = load float, float* %134
+	%136 = fmul float %130, %135
+	%137 = fadd float %84, %136
+	%138 = add i64 %83, 1
 	br label %for.10
 
 endfor.12:
-	%77 = call i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %49)
-	%78 = add i32 0, %77
-	%79 = sitofp i32 %78 to float
-	%80 = add i64 0, %34
-	%81 = mul i64 %80, 2
-	%82 = add i64 %81, %37
-	%83 = getelementptr float, float* %10, i64 %82
-	%84 = load float, float* %83
-	%85 = fmul float %79, %84
-	%86 = fadd float %38, %85
-	%87 = add i64 %37, 1
+	%139 = add i64 0, %36
+	%140 = mul i64 %139, 16
+	%141 = add i64 %140, %80
+	%142 = getelementptr float, float* %12, i64 %141
+	store float %84, float* %142
+	%143 = add i64 %80, 1
 	br label %for.7
 }
 
@@ -169,6 +228,6 @@ declare i32 @omp_get_thread_num()
 
 declare i32 @omp_get_num_threads()
 
-declare i32 @llvm.vector.reduce.add.v16i32(<16 x i32> %0)
+declare i32 @llvm.vector.reduce.add.v64i32(<64 x i32> %0)
 
 declare void @GOMP_parallel(void (i8*)* %0, i8* %1, i32 %2, i32 %3)
