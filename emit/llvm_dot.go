@@ -50,7 +50,7 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 	if d.pack != nil {
 		d.entry = g.packEntry(d.pack)
 	}
-	accT := lt.NewVector(ir.DotLanes, lt.I32)
+	accT := lt.NewVector(ir.DotLanes/2, lt.I32)
 	if d.avx {
 		g.l.usedFeat = true
 		accT = lt.NewVector(ir.DotLanes/4, lt.I32)
@@ -73,15 +73,7 @@ func (g *llvmFunc) dotLoop(op *ir.Op) {
 			}
 			continue
 		}
-		bias := make([]constant.Constant, ir.DotLanes)
-		for l, b := range c.Bias {
-			bias[l] = constant.NewInt(lt.I32, int64(b))
-		}
-		var code value.Value = g.cur.NewZExt(u, accT)
-		if d.pack == nil {
-			code = g.cur.NewSub(code, constant.NewVector(accT, bias...))
-		}
-		accs[c.Acc] = g.cur.NewAdd(accs[c.Acc], g.cur.NewMul(g.cur.NewSExt(a, accT), code))
+		accs[c.Acc] = g.cur.NewAdd(accs[c.Acc], d.pairProducts(c, u, a))
 	}
 	var live []value.Value
 	for i := range accs {
@@ -355,6 +347,36 @@ func (d *dotEmitter) codeWindow(c *ir.DotChunk) (value.Value, int64) {
 		sw.bytes = d.window(sw.w, 0, sw.w.Len)
 	}
 	return sw.bytes, c.Codes.Off - sw.w.Off
+}
+
+// pairProducts is the portable form of the chunk's products: i16 lanes
+// (|a · code| <= 128 · 255 fits), and adjacent pairs summed into 32 i32
+// lanes, the pattern x86's pmaddwd and other targets' widening
+// multiply-adds are selected from. Without a pack the code is unbiased
+// here; with one, the pack's correction is subtracted after the sum.
+func (d *dotEmitter) pairProducts(c *ir.DotChunk, u, a value.Value) value.Value {
+	g := d.g
+	v16 := lt.NewVector(ir.DotLanes, lt.I16)
+	half32 := lt.NewVector(ir.DotLanes/2, lt.I32)
+	a16 := g.cur.NewSExt(a, v16)
+	var c16 value.Value = g.cur.NewZExt(u, v16)
+	if d.pack == nil {
+		bias := make([]constant.Constant, ir.DotLanes)
+		for l, b := range c.Bias {
+			bias[l] = constant.NewInt(lt.I16, int64(b))
+		}
+		c16 = g.cur.NewSub(c16, constant.NewVector(v16, bias...))
+	}
+	even, odd := make([]int64, ir.DotLanes/2), make([]int64, ir.DotLanes/2)
+	for i := range even {
+		even[i], odd[i] = int64(2*i), int64(2*i+1)
+	}
+	half := func(x value.Value, idx []int64) value.Value {
+		return g.cur.NewSExt(g.cur.NewShuffleVector(x, constant.NewUndef(v16), laneMaskN(idx)), half32)
+	}
+	lo := g.cur.NewMul(half(a16, even), half(c16, even))
+	hi := g.cur.NewMul(half(a16, odd), half(c16, odd))
+	return g.cur.NewAdd(lo, hi)
 }
 
 // dpbusd adds to acc the sums of four u8 × s8 products per i32 lane.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type benchOpts struct {
 	compare bool
 	json    string
 	seed    uint64
+	warm    bool
 }
 
 func newBenchCmd() *cobra.Command {
@@ -74,6 +76,7 @@ LLVM road. --json writes every figure to a file.
 	f.IntVar(&o.reps, "reps", 20, "timed calls")
 	f.IntVar(&o.warmup, "warmup", 3, "untimed calls before them")
 	f.Int64Var(&o.bwMiB, "bw-mib", 1024, "MiB the streaming-bandwidth probe sums per pass (0 skips it)")
+	f.BoolVar(&o.warm, "warm", false, "do not evict the caches before each call (by default each call reads its inputs from memory, as a layer of a model does)")
 	f.StringVar(&o.march, "march", "native", "pass -march=`CPU` to clang")
 	f.StringVar(&o.weights, "weights", "", "the input buffers (`NAME[,NAME...]`, e.g. W,Se,So for codes and scales) whose bytes are the weight traffic (default: the largest input)")
 	f.BoolVar(&o.compare, "compare", false, "also measure the MLIR road and, for INT8 x 3.5-bit matmuls, the Go fast kernel and the Go reference")
@@ -112,6 +115,7 @@ type benchReport struct {
 	InputBytes  int64      `json:"input_bytes"`
 	StreamGBs   float64    `json:"stream_read_gb_per_s"` // best pass of the probe
 	StreamMiB   int64      `json:"stream_probe_mib"`
+	FlushBytes  int64      `json:"flush_bytes"` // read before each call to evict the caches (0: warm calls)
 	CPU         string     `json:"cpu"`
 	Rows        []benchRow `json:"rows"`
 }
@@ -146,7 +150,7 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 	}
 	kernelOnly := &ir.Module{Name: m.Name, Funcs: []*ir.Func{f}}
 	r := &benchReport{File: path, Kernel: f.Name, Pipeline: pipeText, Threads: o.threads, Reps: o.reps, Warmup: o.warmup,
-		MACs: macs[f.Name], StreamMiB: o.bwMiB, CPU: cpuName()}
+		MACs: macs[f.Name], StreamMiB: o.bwMiB, FlushBytes: o.flushBytes(), CPU: cpuName()}
 	wbs, err := weightBuffers(f, o.weights)
 	if err != nil {
 		return err
@@ -238,7 +242,7 @@ func benchNative(ctx context.Context, dir, name, obj string, driver []byte, open
 	if err := native.Build(ctx, []string{obj}, driver, exe, openmp); err != nil {
 		return nil, &ioError{fmt.Errorf("linking the %s driver: %v", name, err)}
 	}
-	res, err := native.Bench(ctx, exe, o.reps, o.warmup, o.seed, bwBytes, env)
+	res, err := native.Bench(ctx, exe, o.reps, o.warmup, o.seed, bwBytes, o.flushBytes(), env)
 	if err != nil {
 		return nil, &ioError{fmt.Errorf("running the %s driver: %v", name, err)}
 	}
@@ -423,6 +427,11 @@ func (r *benchReport) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "%d threads, %d calls after %d warm-up; %.3g MACs; %s; %s\n",
 		r.Threads, r.Reps, r.Warmup, float64(r.MACs), weights, r.CPU)
+	if r.FlushBytes > 0 {
+		fmt.Fprintf(w, "caches evicted before each call (%d MiB read on every thread)\n", r.FlushBytes>>20)
+	} else {
+		fmt.Fprintf(w, "warm calls: inputs may stay in cache between calls (--warm)\n")
+	}
 	if r.StreamGBs > 0 {
 		fmt.Fprintf(w, "streaming read bandwidth: %.1f GB/s (best of 5 passes over %d MiB on %d threads)\n", r.StreamGBs, r.StreamMiB, r.Threads)
 	}
@@ -461,4 +470,43 @@ func cpuName() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// flushBytes is how much the driver reads before each call to evict the
+// caches: four times the last-level cache, at least 64 MiB (256 MiB when
+// the cache size is unknown), or nothing with --warm.
+func (o *benchOpts) flushBytes() int64 {
+	if o.warm {
+		return 0
+	}
+	llc := lastLevelCache()
+	if llc <= 0 {
+		return 256 << 20
+	}
+	return max(4*llc, 64<<20)
+}
+
+// lastLevelCache reads the size of the largest cache of CPU 0 from sysfs
+// (Linux), or returns 0.
+func lastLevelCache() int64 {
+	var best int64
+	dirs, _ := filepath.Glob("/sys/devices/system/cpu/cpu0/cache/index*")
+	for _, d := range dirs {
+		data, err := os.ReadFile(filepath.Join(d, "size"))
+		if err != nil {
+			continue
+		}
+		text := strings.TrimSpace(string(data))
+		mult := int64(1)
+		switch {
+		case strings.HasSuffix(text, "K"):
+			mult, text = 1<<10, strings.TrimSuffix(text, "K")
+		case strings.HasSuffix(text, "M"):
+			mult, text = 1<<20, strings.TrimSuffix(text, "M")
+		}
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil && n*mult > best {
+			best = n * mult
+		}
+	}
+	return best
 }

@@ -103,4 +103,18 @@ func TestBenchWeightsList(t *testing.T) {
 	if !strings.Contains(stdout, "weights %W+%Se+%So 0.0 MB") {
 		t.Errorf("the report does not name the weights:\n%s", stdout)
 	}
+	if r.FlushBytes < 64<<20 || !strings.Contains(stdout, "caches evicted before each call") {
+		t.Errorf("calls are not cold by default: flush %d bytes\n%s", r.FlushBytes, stdout)
+	}
+	code, stdout, errs = q35c(t, "", "bench", "examples/matmul_q35.q35", "--reps", "1", "--warmup", "0", "--bw-mib", "0", "--warm", "--json", out)
+	if code != 0 {
+		t.Fatalf("--warm: exit %d: %s", code, errs)
+	}
+	if data, err = os.ReadFile(out); err != nil {
+		t.Fatal(err)
+	}
+	r = benchReport{}
+	if err := json.Unmarshal(data, &r); err != nil || r.FlushBytes != 0 || !strings.Contains(stdout, "warm calls") {
+		t.Errorf("--warm: flush %d bytes (%v)\n%s", r.FlushBytes, err, stdout)
+	}
 }

@@ -95,10 +95,12 @@ type BenchResult struct {
 }
 
 // Bench runs the driver exe's bench mode: reps timed calls after warmup
-// calls on inputs from seed, then the bandwidth probe over bwBytes bytes
-// (0 skips it). env is added to the environment.
-func Bench(ctx context.Context, exe string, reps, warmup int, seed uint64, bwBytes int64, env ...string) (*BenchResult, error) {
-	args := []string{"bench", strconv.Itoa(reps), strconv.Itoa(warmup), strconv.FormatUint(seed, 10), strconv.FormatInt(bwBytes, 10)}
+// calls on inputs from seed, each call after reading flushBytes of another
+// buffer on every thread to evict the caches (0: calls run warm), then the
+// bandwidth probe over bwBytes bytes (0 skips it). env is added to the
+// environment.
+func Bench(ctx context.Context, exe string, reps, warmup int, seed uint64, bwBytes, flushBytes int64, env ...string) (*BenchResult, error) {
+	args := []string{"bench", strconv.Itoa(reps), strconv.Itoa(warmup), strconv.FormatUint(seed, 10), strconv.FormatInt(bwBytes, 10), strconv.FormatInt(flushBytes, 10)}
 	out, err := execute(ctx, exe, args, env)
 	if err != nil {
 		return nil, err

@@ -290,7 +290,7 @@ func TestBench(t *testing.T) {
 		t.Fatal("matmul_f32 has no parallel loop after parallelize")
 	}
 	f := m.Funcs[0]
-	r, err := Bench(testContext(t), filepath.Join(dir, "mm."+f.Name), 5, 1, 7, 1<<24, ompThreads)
+	r, err := Bench(testContext(t), filepath.Join(dir, "mm."+f.Name), 5, 1, 7, 1<<24, 1<<22, ompThreads)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestBench(t *testing.T) {
 	if bw := r.Bandwidth; bw == nil || bw.Bytes != 1<<24 || len(bw.BytesPerS) != 5 || bw.BestBytes < bw.MedianRate || bw.MedianRate <= 0 {
 		t.Errorf("bandwidth probe %+v", bw)
 	}
-	r, err = Bench(testContext(t), filepath.Join(dir, "mm."+f.Name), 1, 0, 7, 0)
+	r, err = Bench(testContext(t), filepath.Join(dir, "mm."+f.Name), 1, 0, 7, 0, 0)
 	if err != nil || r.Bandwidth != nil {
 		t.Errorf("bench without the probe: %+v, %v", r, err)
 	}
