@@ -1,8 +1,10 @@
 #!/bin/sh
 # perf-table.sh runs `q35c bench` on the LLaMA-70B 8192x8192 layers under
 # the pipelines of docs/performance.md's table (baseline, tiled, vectorized,
-# parallel) and prints one line per run: kernel, pipeline, threads, median
-# time, GMAC/s, weight GB/s. Usage: scripts/perf-table.sh [q35c binary]
+# packed dot products, parallel without and with them) and prints one line
+# per run: kernel, pipeline, threads, median time, GMAC/s, weight GB/s.
+# Every call reads its weights from memory (bench evicts the caches first).
+# Usage: scripts/perf-table.sh [q35c binary]
 set -eu
 Q35C=${1:-q35c}
 K=examples/llama70b.q35
@@ -14,5 +16,7 @@ for k in matmul_q35_m1 matmul_i8_i4_m1 matmul_q35_m32 matmul_i8_i4_m32; do
 	row $k 1 canonicalize
 	row $k 1 'canonicalize,tile{size=64},canonicalize'
 	row $k 1 'canonicalize,tile{size=64},canonicalize,vectorize{width=16}'
+	row $k 1 'canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16}'
 	row $k 2 'canonicalize,tile{size=64},canonicalize,vectorize{width=16},parallelize'
+	row $k 2 'canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16},parallelize'
 done
