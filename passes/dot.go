@@ -18,13 +18,13 @@ import (
 // with i32 accumulators that the plan refuses gets a remark saying why,
 // with a note at the op to blame.
 func dot(f *ir.Func, o Options, d *diag.List) error {
-	dotBlock(f, f.Body, nil, nil, o.Int("rows"), d)
+	dotBlock(f, f.Body, nil, nil, o.Int("rows"), o.Int("groups"), d)
 	return nil
 }
 
 // dotBlock marks the dot loops under b; path holds the loops around b,
 // outermost first, and blocks the block holding each.
-func dotBlock(f *ir.Func, b *ir.Block, path []*ir.Op, blocks []*ir.Block, rows int64, d *diag.List) {
+func dotBlock(f *ir.Func, b *ir.Block, path []*ir.Op, blocks []*ir.Block, rows, groups int64, d *diag.List) {
 	for k := 0; k < len(b.Ops); k++ {
 		op := b.Ops[k]
 		if op.Code != ir.OpFor {
@@ -41,6 +41,13 @@ func dotBlock(f *ir.Func, b *ir.Block, path []*ir.Op, blocks []*ir.Block, rows i
 						continue
 					}
 				}
+				if groups > 1 && len(path) > 0 && int64(len(l.IterArgs))*groups <= maxJamAccs {
+					if nd, _ := jamGroups(f, path[len(path)-1], op, blocks[len(blocks)-1], groups); nd != nil {
+						nd.Loop.Dot = true
+						dotRemark(d, op, nil, "loop %s is a packed dot product, with %d iterations of loop %s jammed into it to sum their groups together", depName(l.IV), groups, depName(path[len(path)-1].Loop.IV))
+						continue
+					}
+				}
 				l.Dot = true
 				dotRemark(d, op, nil, "loop %s is a packed dot product", depName(l.IV))
 				continue
@@ -50,7 +57,7 @@ func dotBlock(f *ir.Func, b *ir.Block, path []*ir.Op, blocks []*ir.Block, rows i
 				dotRemark(d, op, ve.At, "loop %s is not a packed dot product: %s", depName(l.IV), ve.Msg)
 			}
 		}
-		dotBlock(f, l.Body, append(path, op), append(blocks, b), rows, d)
+		dotBlock(f, l.Body, append(path, op), append(blocks, b), rows, groups, d)
 	}
 }
 
@@ -76,6 +83,9 @@ func dotRemark(d *diag.List, op, at *ir.Op, format string, args ...any) {
 	d.Add(r)
 }
 
+// maxJamAccs bounds the accumulators a groups jam may make.
+const maxJamAccs = 32
+
 // maxDotRows bounds the rows option: the accumulators of a jammed dot loop
 // are rows times the original's.
 const maxDotRows = 64
@@ -83,6 +93,9 @@ const maxDotRows = 64
 func checkDotOptions(o Options) error {
 	if r := o.Int("rows"); r < 1 || r > maxDotRows {
 		return fmt.Errorf("dot: rows=%d is out of range [1, %d]", r, int64(maxDotRows))
+	}
+	if g := o.Int("groups"); g < 1 || g > maxDotRows {
+		return fmt.Errorf("dot: groups=%d is out of range [1, %d]", g, int64(maxDotRows))
 	}
 	return nil
 }

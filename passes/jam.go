@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/q35c/q35c/ir"
 )
@@ -32,6 +33,9 @@ func jamRows(f *ir.Func, path []*ir.Op, blocks []*ir.Block, rows int64) (*ir.Op,
 			j.path[p] = true
 		}
 		nr, nd := j.outer(r, rows)
+		if j.err != "" {
+			return nil, j.err
+		}
 		if _, err := ir.PlanDot(nd); err != nil {
 			return nil, fmt.Sprintf("jamming %d rows of loop %s: %v", rows, depName(r.Loop.IV), err)
 		}
@@ -87,6 +91,99 @@ type jammer struct {
 	cs    []*cloner
 	path  map[*ir.Op]bool // loops that are jammed rather than copied
 	dotOp *ir.Op          // the new dot loop
+	err   string          // why the copies cannot be jammed, if they cannot
+}
+
+// sameBounds reports whether every copy of loop l has the same bounds.
+func (j *jammer) sameBounds(l *ir.Loop) bool {
+	name := func(v *ir.Value) string { return fmt.Sprint("%", v.ID) }
+	spell := func(c *cloner) string {
+		var b strings.Builder
+		for _, e := range append(c.exprs(l.Lower), c.exprs(l.Upper)...) {
+			b.WriteString(e.Format(name) + ";")
+		}
+		return b.String()
+	}
+	first := spell(j.cs[0])
+	for _, c := range j.cs[1:] {
+		if spell(c) != first {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize makes the jammed loop nl run over offsets 0, step, ... from
+// each copy's lower bound, when the copies of l run equally many
+// iterations from different starts (the group loop p of group g, jammed
+// with that of g + 1): copy c's variable is its lower bound plus nl's,
+// computed with index ops where the body uses it as a value.
+func (j *jammer) normalize(l, nl *ir.Loop) {
+	if len(l.Lower) != 1 || len(l.Upper) != 1 {
+		j.err = fmt.Sprintf("loop %s has several bounds", depName(l.IV))
+		return
+	}
+	trip := int64(-1)
+	for _, c := range j.cs {
+		t, ok := diffConst(c.exprs(l.Upper)[0], c.exprs(l.Lower)[0])
+		if !ok || trip >= 0 && t != trip {
+			j.err = fmt.Sprintf("the copies of loop %s do not run equally many iterations", depName(l.IV))
+			return
+		}
+		trip = t
+	}
+	usedAsValue := false
+	l.Body.Walk(func(o *ir.Op) {
+		for _, a := range o.Args {
+			usedAsValue = usedAsValue || a == l.IV
+		}
+	})
+	nl.Lower, nl.Upper = []*ir.Expr{ir.Const(0)}, []*ir.Expr{ir.Const(max(trip, 0))}
+	for _, c := range j.cs {
+		iv := ir.Add(c.exprs(l.Lower)[0], ir.Dim(nl.IV))
+		c.ivs[l.IV] = iv
+		if usedAsValue {
+			v, ok := j.materialize(iv, nl.Body)
+			if !ok {
+				j.err = fmt.Sprintf("the start of loop %s is not a sum of multiples", depName(l.IV))
+				return
+			}
+			c.vals[l.IV] = v
+		}
+	}
+}
+
+// materialize appends index ops computing e (sums and multiples of loop
+// variables and constants) to b.
+func (j *jammer) materialize(e *ir.Expr, b *ir.Block) (*ir.Value, bool) {
+	emit := func(code ir.Opcode, args []*ir.Value, bits uint64) *ir.Value {
+		op := &ir.Op{Code: code, Args: args, Bits: bits}
+		op.Results = []*ir.Value{j.f.NewValue(ir.Index, "")}
+		op.Results[0].Def = op
+		b.Ops = append(b.Ops, op)
+		return op.Result()
+	}
+	switch e.Kind {
+	case ir.ExprConst:
+		return emit(ir.OpConst, nil, uint64(e.C)), true
+	case ir.ExprDim:
+		return e.Dim, true
+	case ir.ExprAdd, ir.ExprMul:
+		x, ok := j.materialize(e.L, b)
+		if !ok {
+			return nil, false
+		}
+		y, ok := j.materialize(e.R, b)
+		if !ok {
+			return nil, false
+		}
+		code := ir.OpAdd
+		if e.Kind == ir.ExprMul {
+			code = ir.OpMul
+		}
+		return emit(code, []*ir.Value{x, y}, 0), true
+	}
+	return nil, false
 }
 
 // outer unrolls loop r by rows: its copies' bodies run jammed in one
@@ -157,9 +254,14 @@ func (j *jammer) loop(op *ir.Op) *ir.Op {
 	nl.IV = j.f.NewValue(ir.Index, l.IV.Name)
 	nl.IV.Def = n
 	n.Loop = nl
+	if !j.sameBounds(l) {
+		j.normalize(l, nl)
+	}
 	for _, c := range j.cs {
-		c.ivs[l.IV] = ir.Dim(nl.IV)
-		c.vals[l.IV] = nl.IV
+		if _, moved := c.ivs[l.IV]; !moved {
+			c.ivs[l.IV] = ir.Dim(nl.IV)
+			c.vals[l.IV] = nl.IV
+		}
 		for i, a := range l.IterArgs {
 			nl.IterArgs = append(nl.IterArgs, c.fresh(a, n))
 			n.Args = append(n.Args, c.value(op.Args[i]))
@@ -191,4 +293,117 @@ func hasLoopOnPath(b *ir.Block, path map[*ir.Op]bool) bool {
 		}
 	}
 	return false
+}
+
+// jamGroups unrolls the loop r right around dot loop d (the loop over
+// quantization groups, which carries the scaled sum) by factor and jams the
+// copies' dot loops into one, keeping the rest of each copy (the epilogue
+// that converts, scales and adds the group's sums) in order after it, copy
+// by copy: the float arithmetic runs in the same order as before, and the
+// emitters sum factor groups' accumulators with one shuffle tree. parent is
+// the block holding r. It returns the new dot loop, or nil and why not.
+func jamGroups(f *ir.Func, r, d *ir.Op, parent *ir.Block, factor int64) (*ir.Op, string) {
+	l, iv := r.Loop, depName(r.Loop.IV)
+	if trips, ok := tripCount(l); !ok || trips%factor != 0 || l.Vector != 0 || l.Dot || len(l.Lower) != 1 || len(l.Upper) != 1 {
+		return nil, fmt.Sprintf("loop %s does not run a multiple of %d iterations", iv, factor)
+	}
+	carried := map[*ir.Value]bool{}
+	for _, a := range l.IterArgs {
+		carried[a] = true
+	}
+	at := -1
+	for k, op := range l.Body.Ops {
+		if op == d {
+			at = k
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Sprintf("the dot loop is not directly in loop %s", iv)
+	}
+	ops := l.Body.Ops
+	pre, post, yield := ops[:at], ops[at+1:len(ops)-1], ops[len(ops)-1]
+	for _, op := range append(append([]*ir.Op(nil), pre...), post...) {
+		if op.Code == ir.OpStore || op.Code == ir.OpFor {
+			return nil, fmt.Sprintf("loop %s stores or loops besides its dot loop", iv)
+		}
+	}
+	uses := func(ops []*ir.Op) bool {
+		found := false
+		for _, op := range ops {
+			(&ir.Block{Ops: []*ir.Op{op}}).Walk(func(o *ir.Op) {
+				for _, a := range o.Args {
+					found = found || carried[a]
+				}
+			})
+		}
+		return found
+	}
+	if uses(pre) || uses([]*ir.Op{d}) {
+		return nil, fmt.Sprintf("the dot loop depends on what loop %s carries", iv)
+	}
+
+	j := &jammer{f: f, path: map[*ir.Op]bool{d: true}}
+	n := &ir.Op{Code: ir.OpFor, Pos: r.Pos, Args: r.Args}
+	nl := &ir.Loop{Lower: l.Lower, Upper: l.Upper, Step: l.Step * factor, Body: &ir.Block{}}
+	nl.IV = f.NewValue(ir.Index, l.IV.Name)
+	nl.IV.Def = n
+	n.Loop = nl
+	for _, a := range l.IterArgs {
+		na := f.NewValue(a.Type, a.Name)
+		na.Def = n
+		nl.IterArgs = append(nl.IterArgs, na)
+	}
+	usedAsValue := false
+	l.Body.Walk(func(o *ir.Op) {
+		for _, a := range o.Args {
+			usedAsValue = usedAsValue || a == l.IV
+		}
+	})
+	for i := int64(0); i < factor; i++ {
+		c := newCloner(f)
+		c.ivs[l.IV] = ir.Add(ir.Dim(nl.IV), ir.Const(i*l.Step))
+		if usedAsValue {
+			c.vals[l.IV] = j.offsetIV(nl, r, i*l.Step)
+		}
+		j.cs = append(j.cs, c)
+	}
+	j.body(&ir.Block{Ops: append(append([]*ir.Op(nil), pre...), d)}, nl.Body)
+	for i, c := range j.cs {
+		for k, a := range l.IterArgs {
+			if i == 0 {
+				c.vals[a] = nl.IterArgs[k]
+			} else {
+				c.vals[a] = j.cs[i-1].value(yield.Args[k])
+			}
+		}
+		for _, op := range post {
+			nl.Body.Ops = append(nl.Body.Ops, c.op(op))
+		}
+	}
+	last := j.cs[len(j.cs)-1]
+	ny := &ir.Op{Code: ir.OpYield, Pos: yield.Pos}
+	for _, a := range yield.Args {
+		ny.Args = append(ny.Args, last.value(a))
+	}
+	nl.Body.Ops = append(nl.Body.Ops, ny)
+	for _, res := range r.Results {
+		nr := f.NewValue(res.Type, res.Name)
+		nr.Def = n
+		n.Results = append(n.Results, nr)
+	}
+	if j.err != "" {
+		return nil, j.err
+	}
+	if _, err := ir.PlanDot(j.dotOp); err != nil {
+		return nil, fmt.Sprintf("jamming %d iterations of loop %s: %v", factor, iv, err)
+	}
+	for k, op := range parent.Ops {
+		if op == r {
+			parent.Ops[k] = n
+		}
+	}
+	for k, res := range r.Results {
+		replaceUses(f.Body, res, n.Results[k])
+	}
+	return j.dotOp, ""
 }

@@ -54,6 +54,7 @@ var table = []*Pass{
 		Summary: "mark reduction nests that sum activation bytes times unpacked codes as packed dot products (vpdpbusd), 64 products at a time, jamming batch rows into them",
 		Options: []Option{
 			{Name: "rows", Type: IntOption, Default: "16", Doc: "unroll-and-jam a loop that moves only the activations (a batch row) by this many iterations into each dot loop, so rows share each unpacked code (1: never)"},
+			{Name: "groups", Type: IntOption, Default: "8", Doc: "otherwise, unroll-and-jam the loop right around a dot loop (the loop over groups) by this many iterations, so their sums share one reduction (1: never)"},
 		},
 		Check: checkDotOptions,
 		Run:   dot,

@@ -19,12 +19,13 @@ func TestDotPassMarksAndRefuses(t *testing.T) {
 		marked  int
 		remarks []string
 	}{
-		{"testdata/dot/accept.q35", 8, []string{
+		{"testdata/dot/accept.q35", 9, []string{
 			"accept.q35:11:5: remark: loop %k is a packed dot product",
 			"accept.q35:23:5: remark: loop %k is a packed dot product",
 			"accept.q35:37:5: remark: loop %k is a packed dot product",
 			"accept.q35:169:9: remark: loop %p is a packed dot product, with 16 rows of the loop around it jammed into it to share each unpacked code",
 			"accept.q35:190:7: remark: loop %k is a packed dot product, with 16 rows of the loop around it jammed into it to share each unpacked code",
+			"accept.q35:207:7: remark: loop %p is a packed dot product, with 8 iterations of loop %g jammed into it to sum their groups together",
 		}},
 		{"testdata/dot/refuse.q35", 0, []string{
 			"refuse.q35:10:3: remark: loop %k is not a packed dot product: add here is not an accumulation of products",
@@ -81,7 +82,7 @@ func TestDotNative(t *testing.T) {
 		t.Run(src, func(t *testing.T) {
 			t.Parallel()
 			want := originalWords(t, src)
-			for _, pipe := range []string{"canonicalize,dot", "canonicalize,dot{rows=1},parallelize", "canonicalize,dot,parallelize", "tile{size=4},canonicalize,dot,vectorize,parallelize"} {
+			for _, pipe := range []string{"canonicalize,dot", "canonicalize,dot{rows=1 groups=1},parallelize", "canonicalize,dot,parallelize", "tile{size=4},canonicalize,dot,vectorize,parallelize"} {
 				m := transformed(t, src, pipe)
 				if !hasDot(m) {
 					t.Fatalf("%s: no dot loop", pipe)

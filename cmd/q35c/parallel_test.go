@@ -19,7 +19,7 @@ import (
 // example and test kernel: "kernel: induction variables" per kernel.
 var parallelLoops = map[string]string{
 	"dequant_lut.q35":  "dequant_lut: n",
-	"llama70b.q35":     "matmul_q35_m1: n; matmul_q35_m32: mb; matmul_i8_i4_m1: n; matmul_i8_i4_m32: m",
+	"llama70b.q35":     "matmul_q35_m1: n; matmul_q35_m32: m; matmul_i8_i4_m1: n; matmul_i8_i4_m32: m",
 	"matmul_f32.q35":   "matmul_f32: i",
 	"matmul_i8_i4.q35": "matmul_i8_i4: m",
 	"matmul_q35.q35":   "matmul_q35: m",
