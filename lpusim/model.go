@@ -601,7 +601,7 @@ func (p *Projection) assumptions() []string {
 	mx := t.Matrix
 	s := o.Scheme
 	normShare := 100 * float64(p.NormValues) / float64(p.Weights)
-	tiles := fmt.Sprintf("a tile holds whole quantization groups (%d of %d along K: %d of its %d rows), because each group's INT32 sums are scaled on their own; the plane is assumed to emit each group's %d sum(s) apart",
+	tiles := fmt.Sprintf("a tile holds whole quantization groups (%d of %d along K: %d of its %d rows), because each group's INT32 sums are scaled on their own; the plane is assumed to emit each group's INT32 sums (%d per column) separately",
 		p.GroupsPerTile, o.Group, p.RowsUsedPerTile, mx.Rows, s.ScalesPerGroup)
 	if p.GroupsPerTile == 0 {
 		tiles = fmt.Sprintf("a group of %d spans %d tiles of %d rows, whose INT32 sums are added before the group is scaled", o.Group, ceilDiv(o.Group, mx.Rows), mx.Rows)
@@ -624,7 +624,7 @@ func (p *Projection) assumptions() []string {
 		tiles,
 		"vector unit: unpacking codes to INT8 operands, per-group scaling, norms, SiLU and softmax are assumed to overlap the matrix unit; not timed",
 		fmt.Sprintf("attention over the KV cache (2 × %d heads × %d × context MACs per layer per token) is not timed; it runs on the chip where v_proj ends", m.Heads, m.HeadDim),
-		fmt.Sprintf("links: a hop carries the residual stream and what the rest of the layer needs (%d to %d values per row) as %d-byte values over %d link(s) of %g bytes/s, plus %g ns; hops do not overlap compute; the host's embedding lookup and sampling are not timed",
+		fmt.Sprintf("links: a hop carries the residual stream and what the rest of the layer needs (%d to %d values per row) as %d-byte values over %d link(s) of %.0f bytes/s, plus %g ns; hops do not overlap compute; the host's embedding lookup and sampling are not timed",
 			lo, hi, o.ActivationBytes, o.LinksPerHop, t.Links.BandwidthBytesPerS, t.Links.LatencyNs),
 		"batch B: B independent sequences in min(B, chips) micro-batches; a sequence's next token waits for its previous one, so tokens come every max(round trip, micro-batches × slowest stage)",
 	}

@@ -34,7 +34,7 @@ docs/passes.md, the measured speed in docs/performance.md.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCompileCmd(), newBuildCmd(), newBenchCmd(), newCheckCmd(), newQuantizeCmd(), newVersionCmd())
+	root.AddCommand(newCompileCmd(), newBuildCmd(), newBenchCmd(), newCheckCmd(), newQuantizeCmd(), newSimCmd(), newVersionCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return err })
 	return root
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/q35c/q35c/lpusim"
+	q35rt "github.com/q35c/q35c/runtime"
+)
+
+// sim --model llama-70b prints the target, the assumptions, the bytes,
+// the chips, the partition and the speed; the figures are lpusim's
+// (worked out by hand in lpusim's tests) and do not change between runs.
+func TestSimModelReport(t *testing.T) {
+	code, out, errs := q35c(t, "", "sim", "--model", "llama-70b")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"llama-70b at 3.5 bits (q35, groups of 128) on tsp-like chips (the built-in target), batch 1 and 32",
+		"not a measurement",
+		"4 planes of 320×320, 8-bit operands, 32-bit accumulators: 737.3 TOPS (stated: 750)",
+		"link latency 500 ns per hop: an ASSUMPTION",
+		"assumptions\n  - weights: q35 at 4.000 bits per weight",
+		"no tensor parallelism",
+		"lm_head     8192 × 128256      1        4.000    525336576     525336576",
+		"total      69501714432 weights               4.000                34750857216",
+		"= 34.75 GB (32.4 GiB)",
+		"needed: 151; ceil(34750857216 bytes / 230686720 usable bytes per chip = 150.64) = 151",
+		"  1             L0.q_proj[0]      L0.up_proj[9083]   230141952",
+		"151         lm_head[72128]       lm_head[128256]",
+		"batch 1: 231.6 ms per token (230.8 ms on the matrix units + 0.79 ms over 150 hops) = 4.32 tokens/s",
+		"batch 32: 32 micro-batches of 1; each sequence gets a token every 231.6 ms = 138.2 tokens/s in all",
+		"limited by the round trip: 32 micro-batches keep only 32 of 151 chips busy",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+	_, again, _ := q35c(t, "", "sim", "--model", "llama-70b")
+	if again != out {
+		t.Error("two runs print different reports")
+	}
+}
+
+// --json writes the projection, which parses back with consistent
+// figures; --json - writes only the JSON to standard output.
+func TestSimJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.json")
+	code, out, errs := q35c(t, "", "sim", "--model", "llama-70b", "--bits", "4", "--batch", "1024", "--json", path)
+	if code != 0 || !strings.Contains(out, "needed: 161") {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p lpusim.Projection
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Chips != 161 || int64(len(p.Stages)) != p.Chips || p.Options.Scheme.Name != "int4" || p.WeightBytes != 69501714432/2+69501714432/128*4 {
+		t.Errorf("projection: %d chips, %d stages, %s, %d bytes", p.Chips, len(p.Stages), p.Options.Scheme.Name, p.WeightBytes)
+	}
+	if b := p.BatchB; b.Batch != 1024 || b.MicroBatches != 161 || b.MicroBatchSize != 7 || b.TokensPerSecond != 1024/b.PeriodSeconds {
+		t.Errorf("batch 1024: %+v", b)
+	}
+	if p.Target == nil || p.Target.Name != "tsp-like" || len(p.Assumptions) == 0 {
+		t.Errorf("target %+v, %d assumptions", p.Target, len(p.Assumptions))
+	}
+	code, out, errs = q35c(t, "", "sim", "--model", "llama-70b", "--json", "-")
+	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"chips_needed": 151`) {
+		t.Errorf("--json -: exit %d, stderr %s, stdout is not only JSON:\n%.300s", code, errs, out)
+	}
+}
+
+// The example target file is the built-in target: the same projection.
+func TestSimTargetFileIsDefault(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	if code, _, errs := q35c(t, "", "sim", "--model", "llama-70b", "--json", a); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := q35c(t, "", "sim", "--model", "llama-70b", "--target-file", "testdata/targets/tsp.json", "--json", b)
+	if code != 0 || !strings.Contains(out, "on tsp-like chips (testdata/targets/tsp.json)") {
+		t.Fatalf("exit %d: %s\n%.200s", code, errs, out)
+	}
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	if string(da) != string(db) || len(da) == 0 {
+		t.Error("the projection with testdata/targets/tsp.json differs from the built-in target's")
+	}
+}
+
+// Bad flags exit 2, a model too large for the chips and bad target files
+// exit 1, each with a message that says what is wrong.
+func TestSimErrors(t *testing.T) {
+	dir := t.TempDir()
+	noLinks := filepath.Join(dir, "nolinks.json")
+	data, err := os.ReadFile("testdata/targets/tsp.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["links"] = map[string]any{"count": 0, "bandwidth_bytes_per_s": 0, "latency_ns": 0}
+	data, _ = json.Marshal(m)
+	if err := os.WriteFile(noLinks, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	llama := []string{"sim", "--model", "llama-70b"}
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{append(llama, "--chips", "8"), 1, "q35c: error: llama-70b at 3.5 bits needs 151 chips of 220.0 MiB of SRAM (34750857216 bytes of weights, 230686720 usable bytes per chip); --chips 8 is too few"},
+		{append(llama, "--bits", "8", "--chips", "200"), 1, "llama-70b at 8 bits needs 311 chips"},
+		{append(llama, "--target-file", "testdata/targets/bad_peak.json"), 1,
+			"q35c: error: testdata/targets/bad_peak.json: peak_int8_tops: 4 planes × 320×320 MACs × 2 × 900 MHz = 737.3 TOPS, not the stated 1000 (more than 5% apart)"},
+		{append(llama, "--target-file", "testdata/targets/bad_unknown.json"), 1, "testdata/targets/bad_unknown.json: matrix.row: unknown field"},
+		{append(llama, "--target-file", "testdata/targets/bad_several.json"), 1,
+			"bad_several.json: clock_mhz: must be a positive number, got 0\ntestdata/targets/bad_several.json: vector.lanes: must be positive, got 0\n"},
+		{append(llama, "--target-file", "testdata/targets/none.json"), 1, "cannot read testdata/targets/none.json: no such file or directory"},
+		{append(llama, "--target-file", noLinks), 1, "nolinks.json: links.count: the pipeline needs 1 link(s) between neighbouring chips, the target has 0"},
+		{append(llama, "--bits", "5"), 2, `--bits: unknown bits "5": want 3.5, 4, 8`},
+		{append(llama, "--chips", "0"), 2, `--chips "0": want auto or a positive number`},
+		{append(llama, "--chips", "many"), 2, `--chips "many": want auto or a positive number`},
+		{append(llama, "--batch", "0"), 2, "--batch 0: must be at least 1"},
+		{append(llama, "--group", "96"), 2, "--group 96 at --bits 3.5: q_proj (8192×8192): K = 8192 is not a multiple of the group size 96"},
+		{append(llama, "--bits", "3.5", "--group", "4"), 2, "group size 4: q35 needs a positive multiple of 8"},
+		{append(llama, "--sram-reserve", "1"), 2, "--sram-reserve 1: must be at least 0 and below 1"},
+		{[]string{"sim", "--model", "gpt-5"}, 2, `--model: unknown model "gpt-5": want llama-70b`},
+		{[]string{"sim"}, 2, "sim needs --model (llama-70b); simulating kernels is not implemented yet: issue 6"},
+		{[]string{"sim", "examples/matmul_q35.q35"}, 2, "simulating kernels is not implemented yet: issue 6"},
+		{[]string{"sim", "a.q35", "b.q35"}, 2, "accepts at most 1 arg(s), received 2"},
+	}
+	for _, tt := range tests {
+		code, out, errs := q35c(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tt.args, code, errs, tt.code, tt.err)
+		}
+		if out != "" {
+			t.Errorf("%v: unexpected stdout %.200q", tt.args, out)
+		}
+		if strings.Contains(errs, "panic") || strings.Contains(errs, "goroutine ") {
+			t.Errorf("%v: stack trace:\n%s", tt.args, errs)
+		}
+	}
+}
+
+// lpusim counts the bytes of each format as the runtime package stores
+// them (lpusim may not import runtime; this test ties the two).
+func TestSimModelBytesMatchRuntime(t *testing.T) {
+	for _, c := range []struct{ k, n, g int }{{8192, 3, 128}, {28672, 2, 128}, {640, 5, 320}, {8192, 1, 4096}} {
+		q, err := q35rt.NewQ35(c.k, c.n, c.g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i4, _ := q35rt.NewInt4(c.k, c.n, c.g)
+		i8, _ := q35rt.NewInt8(c.k, c.n, c.g)
+		for _, f := range []struct {
+			bits  string
+			bytes int
+		}{{"3.5", q.Bytes()}, {"4", i4.Bytes()}, {"8", i8.Bytes()}} {
+			s, err := lpusim.SchemeForBits(f.bits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.ColumnBytes(int64(c.k), int64(c.g)) * int64(c.n); got != int64(f.bytes) {
+				t.Errorf("%s %dx%d G=%d: lpusim counts %d bytes, runtime stores %d", s.Name, c.k, c.n, c.g, got, f.bytes)
+			}
+		}
+	}
+}
