@@ -587,7 +587,7 @@ func (p *Projection) throughput(batch int64) (Throughput, []int64, []float64) {
 	case batch == 1:
 		tp.LimitedBy = "the round trip: one sequence, one chip computing at a time"
 	case busiest >= tp.RoundTripSeconds:
-		tp.LimitedBy = fmt.Sprintf("the slowest stage: chip %d, %d micro-batches of %d", tp.SlowestChip, tp.MicroBatches, tp.MicroBatchSize)
+		tp.LimitedBy = fmt.Sprintf("the slowest stage: all %d micro-batches of %d pass through it every period", tp.MicroBatches, tp.MicroBatchSize)
 	default:
 		tp.LimitedBy = fmt.Sprintf("the round trip: %d micro-batches keep only %d of %d chips busy", tp.MicroBatches, tp.MicroBatches, n)
 	}

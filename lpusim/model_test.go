@@ -167,7 +167,7 @@ func TestModelTinyProjectionByHand(t *testing.T) {
 	// Batch 4: four micro-batches of one; chip 1 (1.922 + 2.02 µs) is the
 	// slowest stage, and 4 × 3.942 µs > the 11.828 µs round trip.
 	b4 := p.BatchB
-	if b4.MicroBatches != 4 || b4.MicroBatchSize != 1 || b4.SlowestChip != 1 || !strings.HasPrefix(b4.LimitedBy, "the slowest stage: chip 1") {
+	if b4.MicroBatches != 4 || b4.MicroBatchSize != 1 || b4.SlowestChip != 1 || b4.LimitedBy != "the slowest stage: all 4 micro-batches of 1 pass through it every period" {
 		t.Errorf("batch 4: %+v", b4)
 	}
 	near(t, "batch 4 period", b4.PeriodSeconds, 4*(1922e-9+hops[0]))
