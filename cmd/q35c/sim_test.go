@@ -181,3 +181,43 @@ func TestSimModelBytesMatchRuntime(t *testing.T) {
 		}
 	}
 }
+
+// The excerpts of `q35c sim --model llama-70b` in README.md and
+// docs/lpusim.md are lines it prints (a line ending in "..." is a prefix).
+func TestSimDocExcerpts(t *testing.T) {
+	_, out, _ := q35c(t, "", "sim", "--model", "llama-70b")
+	lines := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		lines[l] = true
+	}
+	for _, doc := range []string{"README.md", "docs/lpusim.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(data), "$ ./q35c ", "$ q35c ")
+		_, block, ok := strings.Cut(text, "\n$ q35c sim --model llama-70b")
+		if !ok {
+			t.Fatalf("%s has no excerpt of $ q35c sim --model llama-70b", doc)
+		}
+		_, block, _ = strings.Cut(block, "\n")
+		block, _, _ = strings.Cut(block, "```")
+		checked := 0
+		for _, l := range strings.Split(strings.TrimSuffix(block, "\n"), "\n") {
+			if l == "..." {
+				continue
+			}
+			checked++
+			if prefix, cut := strings.CutSuffix(l, "..."); cut {
+				if !strings.Contains(out, "\n"+prefix) {
+					t.Errorf("%s: no line of the output starts with %q", doc, prefix)
+				}
+			} else if !lines[l] {
+				t.Errorf("%s: the output has no line %q", doc, l)
+			}
+		}
+		if checked < 3 {
+			t.Errorf("%s: only %d lines of the excerpt checked", doc, checked)
+		}
+	}
+}
