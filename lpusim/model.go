@@ -150,6 +150,11 @@ func (s Scheme) BitsPerWeight(k, g int64) float64 {
 	return float64(8*s.ColumnBytes(k, g)) / float64(k)
 }
 
+// MaxChips bounds the chips a projection lays out (Groq's largest
+// published system has 10,440), so that a tiny target cannot make it
+// allocate a stage per column of the model.
+const MaxChips = 100000
+
 // Options are the projection's free choices; every one is printed with
 // the result.
 type Options struct {
@@ -183,8 +188,8 @@ func (o Options) Validate(m Model) error {
 		return errors.New("no weight scheme")
 	case o.Batch < 1:
 		return fmt.Errorf("batch %d: must be at least 1", o.Batch)
-	case o.Chips < 0:
-		return fmt.Errorf("chips %d: must be at least 1 (or 0 for as few as hold the weights)", o.Chips)
+	case o.Chips < 0 || o.Chips > MaxChips:
+		return fmt.Errorf("chips %d: must be from 1 to %d (or 0 for as few as hold the weights)", o.Chips, MaxChips)
 	case !(o.SRAMReserve >= 0 && o.SRAMReserve < 1):
 		return fmt.Errorf("SRAM reserve %v: must be at least 0 and below 1", o.SRAMReserve)
 	case o.ActivationBytes < 1 || o.LinksPerHop < 1:
@@ -400,6 +405,9 @@ func Project(model Model, target *ir.LPUTarget, o Options) (*Projection, error) 
 	items := p.weights()
 	p.UsableSRAMBytes = int64(math.Floor(float64(target.SRAM.Bytes) * (1 - o.SRAMReserve)))
 	p.ChipsLowerBound = ceilDiv(p.WeightBytes, p.UsableSRAMBytes)
+	if p.ChipsLowerBound > MaxChips {
+		return nil, fmt.Errorf("sram.bytes: %d bytes of weights need at least %d chips of %d usable bytes, more than the %d a projection lays out", p.WeightBytes, p.ChipsLowerBound, p.UsableSRAMBytes, MaxChips)
+	}
 	chips, err := pack(items, p.UsableSRAMBytes)
 	if err != nil {
 		return nil, err
@@ -467,7 +475,7 @@ func (p *Projection) addMatrix(it item, count int64) {
 
 // pack fills chips of capacity bytes with the weights in order, cutting
 // a matrix between any two output columns. It fails when one column does
-// not fit an empty chip.
+// not fit an empty chip, or when it needs more than MaxChips.
 func pack(items []item, capacity int64) ([][]piece, error) {
 	var chips [][]piece
 	var cur []piece
@@ -480,8 +488,11 @@ func pack(items []item, capacity int64) ([][]piece, error) {
 				c += take
 				continue
 			}
-			if len(cur) == 0 {
+			switch {
+			case len(cur) == 0:
 				return nil, fmt.Errorf("sram.bytes: one column of %s (%d bytes) does not fit in a chip's %d usable bytes", it.m.Name, it.colBytes, capacity)
+			case len(chips)+1 >= MaxChips:
+				return nil, fmt.Errorf("sram.bytes: the weights need more than %d chips of %d usable bytes", MaxChips, capacity)
 			}
 			chips, cur, room = append(chips, cur), nil, capacity
 		}

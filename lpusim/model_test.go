@@ -311,7 +311,8 @@ func TestModelErrors(t *testing.T) {
 		{"group not dividing K", onePlane(), Options{Scheme: Schemes[0], Group: 96, Batch: 1, ActivationBytes: 2, LinksPerHop: 1}, "q_proj (320×320): K = 320 is not a multiple of the group size 96"},
 		{"q35 group", onePlane(), Options{Scheme: Schemes[0], Group: 4, Batch: 1, ActivationBytes: 2, LinksPerHop: 1}, "q_proj (320×320): group size 4: q35 needs a positive multiple of 8"},
 		{"batch 0", onePlane(), tinyOptions(0, 0), "batch 0: must be at least 1"},
-		{"negative chips", onePlane(), tinyOptions(1, -1), "chips -1: must be at least 1"},
+		{"negative chips", onePlane(), tinyOptions(1, -1), "chips -1: must be from 1 to 100000"},
+		{"too many chips", onePlane(), tinyOptions(1, MaxChips+1), "chips 100001: must be from 1 to 100000"},
 		{"no scheme", onePlane(), Options{Batch: 1}, "no weight scheme"},
 		{"reserve 1", onePlane(), Options{Scheme: Schemes[2], Group: 320, Batch: 1, SRAMReserve: 1, ActivationBytes: 2, LinksPerHop: 1}, "SRAM reserve 1: must be at least 0 and below 1"},
 		{"no links", noLinks, tinyOptions(1, 0), "links.count: the pipeline needs 1 link(s) between neighbouring chips, the target has 0"},
@@ -329,6 +330,12 @@ func TestModelErrors(t *testing.T) {
 	}
 	if _, err := SchemeForBits("3"); err == nil || err.Error() != `unknown bits "3": want 3.5, 4, 8` {
 		t.Errorf("SchemeForBits: %v", err)
+	}
+	// A chip far too small for the model is refused before it is laid out.
+	small := ir.DefaultLPU()
+	small.SRAM = ir.LPUSRAM{Bytes: 1 << 16, Banks: 1, BandwidthBytesPerS: 1e12}
+	if _, err := Project(LLaMA70B(), small, DefaultOptions()); err == nil || !strings.Contains(err.Error(), "more than the 100000 a projection lays out") {
+		t.Errorf("64 KiB chips: %v", err)
 	}
 	// A single chip needs no links.
 	one := onePlane()

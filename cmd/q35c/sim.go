@@ -138,8 +138,8 @@ func (o *simOpts) options(model lpusim.Model) (lpusim.Options, error) {
 	}
 	if o.chips != "auto" {
 		n, err := strconv.ParseInt(o.chips, 10, 64)
-		if err != nil || n < 1 {
-			return opts, fmt.Errorf("--chips %q: want auto or a positive number", o.chips)
+		if err != nil || n < 1 || n > lpusim.MaxChips {
+			return opts, fmt.Errorf("--chips %q: want auto or a number from 1 to %d", o.chips, lpusim.MaxChips)
 		}
 		opts.Chips = n
 	}
