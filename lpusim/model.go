@@ -270,6 +270,7 @@ type Pos struct {
 	Col    int64  `json:"col"`
 }
 
+// String writes p as L3.gate_proj[4480] or lm_head[0].
 func (p Pos) String() string {
 	if p.Matrix == "lm_head" {
 		return fmt.Sprintf("lm_head[%d]", p.Col)
@@ -372,6 +373,7 @@ type TooFewChipsError struct {
 	Needed, Given, WeightBytes, UsableBytes int64
 }
 
+// Error says how many chips the weights need and how many were given.
 func (e *TooFewChipsError) Error() string {
 	return fmt.Sprintf("%d bytes of weights need %d chips of %d usable bytes of SRAM, not %d", e.WeightBytes, e.Needed, e.UsableBytes, e.Given)
 }
