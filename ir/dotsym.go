@@ -377,6 +377,19 @@ func (s *dotSym) indexBinary(o *Op, a, b symVal) (symVal, error) {
 			}
 			r.c = x.c / y.c
 		}
+	case OpAnd, OpOr, OpXor, OpShl, OpShrS, OpShrU, OpMin, OpMax:
+		if m := y.c; o.Code == OpAnd && y.isConst() && m >= 0 && m&(m+1) == 0 && x.divisible(m+1) && s.nonneg(x) {
+			r = symConst(x.c & m) // x mod 2^b, on the constant alone
+			break
+		}
+		if !x.isConst() || !y.isConst() {
+			return symVal{}, s.fail(o, "%s of index values that change with the outer loops", o.Code)
+		}
+		v, ok := foldIndex(o.Code, x.c, y.c)
+		if !ok {
+			return symVal{}, s.fail(o, "%s of index values out of range", o.Code)
+		}
+		r = symConst(v)
 	default:
 		return symVal{}, s.fail(o, "%s of index values cannot be part of a packed dot product", o.Code)
 	}
@@ -427,6 +440,33 @@ func exprNonneg(e *Expr) bool {
 		return exprNonneg(e.L)
 	}
 	return true // mod by a positive constant
+}
+
+// foldIndex computes a bitwise, shift, min or max op on index constants
+// (64-bit), as the interpreter does; shifts by 64 or more do not fold.
+func foldIndex(c Opcode, x, y int64) (int64, bool) {
+	switch c {
+	case OpAnd:
+		return x & y, true
+	case OpOr:
+		return x | y, true
+	case OpXor:
+		return x ^ y, true
+	case OpMin:
+		return min(x, y), true
+	case OpMax:
+		return max(x, y), true
+	}
+	if y < 0 || y >= 64 {
+		return 0, false
+	}
+	switch c {
+	case OpShl:
+		return x << y, true
+	case OpShrS:
+		return x >> y, true
+	}
+	return int64(uint64(x) >> y), true
 }
 
 // load returns the bits of an i8, i4 or raw i4 element.

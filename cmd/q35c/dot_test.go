@@ -82,7 +82,8 @@ func TestDotNative(t *testing.T) {
 		t.Run(src, func(t *testing.T) {
 			t.Parallel()
 			want := originalWords(t, src)
-			for _, pipe := range []string{"canonicalize,dot", "canonicalize,dot{rows=1 groups=1},parallelize", "canonicalize,dot,parallelize", "tile{size=4},canonicalize,dot,vectorize,parallelize"} {
+			for _, pipe := range []string{"canonicalize,dot", "canonicalize,dot{rows=1 groups=1},parallelize", "canonicalize,dot,parallelize", "tile{size=4},canonicalize,dot,vectorize,parallelize",
+				"canonicalize,dot{rows=4 groups=2}", "unpack{mode=shift},canonicalize,dot,parallelize"} {
 				m := transformed(t, src, pipe)
 				if !hasDot(m) {
 					t.Fatalf("%s: no dot loop", pipe)

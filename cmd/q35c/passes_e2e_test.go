@@ -19,7 +19,8 @@ var testPipelines = []string{"tile{size=64}", "tile{sizes=2,3}", "tile{size=4}",
 	"systolic{rows=8 cols=8}", "systolic{rows=16 cols=8 dataflow=os}", "systolic",
 	"fuse", "fuse,canonicalize,tile{size=64},canonicalize,parallelize",
 	"vectorize", "vectorize{width=4}", "vectorize{width=16}", "tile{size=64},vectorize,parallelize", "systolic,vectorize",
-	"unpack{mode=shift}", "unpack{mode=lut}", "unpack{mode=lut},canonicalize,tile{size=64},canonicalize,parallelize"}
+	"unpack{mode=shift}", "unpack{mode=lut}", "unpack{mode=lut},canonicalize,tile{size=64},canonicalize,parallelize",
+	"canonicalize,dot{rows=4 groups=2},parallelize", "unpack{mode=shift},canonicalize,dot"}
 
 // transformed compiles src and applies pipe (a pipeline or "target NAME").
 func transformed(t *testing.T, src, pipe string) *ir.Module {
