@@ -93,16 +93,23 @@ func elemWord(t Type, data []byte, e int64) int64 {
 	return int64(le.Uint32(data[4*e:])) // F32
 }
 
-// ExecGenerated runs f the way the MLIR harness does: every input buffer
-// filled by FillInput, outputs zeroed, and returns each output buffer's
-// OutputWords in parameter order. Executors are compared on exactly this.
-func ExecGenerated(f *Func) ([][]int64, error) {
+// GeneratedMemory returns storage for every parameter of f as the MLIR
+// harness makes it: inputs filled by FillInput, outputs zeroed.
+func GeneratedMemory(f *Func) [][]byte {
 	mem := NewMemory(f)
 	for i, b := range f.Params {
 		if b.Kind == In {
 			mem[i] = FillInput(b, i)
 		}
 	}
+	return mem
+}
+
+// ExecGenerated runs f the way the MLIR harness does: every input buffer
+// filled by FillInput, outputs zeroed, and returns each output buffer's
+// OutputWords in parameter order. Executors are compared on exactly this.
+func ExecGenerated(f *Func) ([][]int64, error) {
+	mem := GeneratedMemory(f)
 	if err := Exec(f, mem); err != nil {
 		return nil, err
 	}

@@ -23,21 +23,7 @@ import (
 // zero, signed overflow of division, shifts out of range, dynamic subscripts
 // out of bounds, fptosi of NaN or out-of-range floats) stop execution with
 // an error naming the kernel and the op's source position.
-func Exec(f *Func, mem [][]byte) (err error) {
-	if err := VerifyFunc(f); err != nil {
-		return err
-	}
-	if err := checkMemory(f, mem); err != nil {
-		return err
-	}
-	defer func() {
-		if r := recover(); r != nil { // an interpreter bug, never the program's fault
-			err = fmt.Errorf("ir: func @%s: internal error in the interpreter: %v", f.Name, r)
-		}
-	}()
-	c := newCompiler(f, mem)
-	return run(c.block(f.Body.Ops))
-}
+func Exec(f *Func, mem [][]byte) error { return ExecWith(f, mem, Hooks{}) }
 
 // NewMemory returns zeroed storage for every parameter of f.
 func NewMemory(f *Func) [][]byte {
@@ -87,6 +73,7 @@ type compiler struct {
 	s       []int64
 	scratch int             // the next free slot while numbering; then the first scratch slot, for yields that permute iteration arguments
 	ranges  map[*Value]span // static ranges of induction variables
+	hooks   Hooks           // what a client computes itself (ExecWith)
 }
 
 func newCompiler(f *Func, mem [][]byte) *compiler {

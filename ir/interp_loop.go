@@ -14,6 +14,9 @@ func runMoves(s []int64, ms []move) {
 // the yielded values after each iteration, and are the results at the end.
 func (c *compiler) loop(op *Op) step {
 	l := op.Loop
+	if l.Dot && c.hooks.Dot != nil {
+		return c.dotHook(op)
+	}
 	lower, upper := c.bound(l.Lower, maxInt), c.bound(l.Upper, minInt)
 	c.ranges[l.IV] = c.ivRange(l)
 	ops := l.Body.Ops
