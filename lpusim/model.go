@@ -223,11 +223,7 @@ func (o Options) Validate(m Model) error {
 // SRAM cannot deliver the tile's R×C operands that fast with every plane
 // loading at once: R·C·operand bytes / (SRAM bytes per cycle / P).
 func WeightLoadCycles(t *ir.LPUTarget) int64 {
-	m := t.Matrix
-	opBytes := (m.OperandBits + 7) / 8
-	perCycle := t.SRAM.BandwidthBytesPerS / (t.ClockMHz * 1e6) / float64(m.Planes)
-	byBandwidth := int64(math.Ceil(float64(m.Rows*m.Cols*opBytes) / perCycle))
-	return max(m.Rows, byBandwidth)
+	return TileLoadCycles(t, t.Matrix.Rows, t.Matrix.Cols)
 }
 
 // TileCycles is one tile's cost at batch m: WeightLoadCycles + m + R + C.

@@ -1,0 +1,128 @@
+package lpusim
+
+import (
+	"math"
+
+	"github.com/q35c/q35c/ir"
+)
+
+// This file is the timing model of a kernel's jobs (docs/lpusim.md §9): a
+// weight-stationary fold per weight tile on the matrix unit, and a
+// throughput bound on the vector unit. Every function is pure arithmetic
+// on the target and the shapes, so unit tests check them by hand.
+
+// MatrixShape is a dot nest as the matrix unit sees it: a weight matrix of
+// Groups × GroupK rows along K by N output columns, times M streamed
+// activation rows. GroupK is one execution of the dot loop: the products
+// whose sums the vector unit scales together, which a tile never splits
+// unless GroupK is longer than the plane (as in KTiles).
+type MatrixShape struct {
+	GroupK int64 `json:"group_k"`
+	Groups int64 `json:"groups"`
+	N      int64 `json:"n"`
+	M      int64 `json:"m"`
+}
+
+// K is the reduction length: Groups × GroupK.
+func (s MatrixShape) K() int64 { return s.Groups * s.GroupK }
+
+// MatrixTiming is the matrix unit's time for one MatrixShape.
+type MatrixTiming struct {
+	TilesK int64 `json:"tiles_k"` // weight tiles along K
+	TilesN int64 `json:"tiles_n"` // weight tiles along N
+	// LoadCycles and StreamCycles add up every tile's weight load and
+	// its M + rows + cols cycles of fill, stream and drain, over all planes.
+	LoadCycles   int64 `json:"load_cycles"`
+	StreamCycles int64 `json:"stream_cycles"`
+	// Cycles is the unit's busy time: tiles go to the planes in turn (tile
+	// i to plane i mod P) and the busiest plane's sum is the time.
+	Cycles int64 `json:"cycles"`
+}
+
+// tileRun is count tiles of the same extent (rows used along K, or
+// columns used along N).
+type tileRun struct{ size, count int64 }
+
+// kTiles cuts the K rows of s into tiles of whole groups: floor(R/GroupK)
+// groups per tile when a group fits the plane, else ceil(GroupK/R) tiles
+// per group, the last one partial.
+func kTiles(s MatrixShape, rows int64) []tileRun {
+	if s.GroupK <= rows {
+		per := rows / s.GroupK
+		runs := []tileRun{{per * s.GroupK, s.Groups / per}}
+		if rest := s.Groups % per; rest > 0 {
+			runs = append(runs, tileRun{rest * s.GroupK, 1})
+		}
+		return runs
+	}
+	runs := []tileRun{{rows, s.Groups * (s.GroupK / rows)}}
+	if rest := s.GroupK % rows; rest > 0 {
+		runs = append(runs, tileRun{rest, s.Groups})
+	}
+	return runs
+}
+
+// nTiles cuts the N columns into tiles of C, the last one partial.
+func nTiles(n, cols int64) []tileRun {
+	runs := []tileRun{{cols, n / cols}}
+	if rest := n % cols; rest > 0 {
+		runs = append(runs, tileRun{rest, 1})
+	}
+	return runs
+}
+
+// TileLoadCycles is the time to install an r×c weight tile in a plane: a
+// row per cycle (r cycles), unless the SRAM cannot deliver its r·c
+// operands that fast with every plane loading at once:
+// ceil(r·c·operand bytes / (SRAM bytes per cycle / P)).
+func TileLoadCycles(t *ir.LPUTarget, r, c int64) int64 {
+	m := t.Matrix
+	opBytes := (m.OperandBits + 7) / 8
+	perCycle := t.SRAM.BandwidthBytesPerS / (t.ClockMHz * 1e6) / float64(m.Planes)
+	return max(r, int64(math.Ceil(float64(r*c*opBytes)/perCycle)))
+}
+
+// MatrixCycles times shape s on t's matrix unit: each r×c tile costs
+//
+//	TileLoadCycles(r, c) + M + r + c
+//
+// (load, then the SCALE-Sim-style fold: M rows streamed with r + c cycles
+// of fill and drain), tiles in K-major order go to the planes in turn, and
+// the unit is busy until its busiest plane is done. Tiles do not overlap
+// on a plane (no double-buffered weights).
+func MatrixCycles(t *ir.LPUTarget, s MatrixShape) MatrixTiming {
+	var mt MatrixTiming
+	if s.GroupK <= 0 || s.Groups <= 0 || s.N <= 0 || s.M <= 0 {
+		return mt
+	}
+	planes := make([]int64, t.Matrix.Planes)
+	i := 0
+	for _, kr := range kTiles(s, t.Matrix.Rows) {
+		mt.TilesK += kr.count
+		for range kr.count {
+			for _, nr := range nTiles(s.N, t.Matrix.Cols) {
+				load := TileLoadCycles(t, kr.size, nr.size)
+				stream := s.M + kr.size + nr.size
+				for range nr.count {
+					mt.LoadCycles += load
+					mt.StreamCycles += stream
+					planes[i%len(planes)] += load + stream
+					i++
+				}
+			}
+		}
+	}
+	for _, nr := range nTiles(s.N, t.Matrix.Cols) {
+		mt.TilesN += nr.count
+	}
+	for _, p := range planes {
+		mt.Cycles = max(mt.Cycles, p)
+	}
+	return mt
+}
+
+// VectorCycles is the vector unit's time for ops scalar operations:
+// ceil(ops / lanes), every lane busy every cycle (an optimistic bound).
+func VectorCycles(t *ir.LPUTarget, ops int64) int64 {
+	return ceilDiv(ops, t.Vector.Lanes)
+}
