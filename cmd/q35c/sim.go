@@ -26,18 +26,31 @@ type simOpts struct {
 	reserve    float64
 	targetFile string
 	json       string
-}
 
-// errKernelSim is what sim says when given a kernel file: issue 6's
-// lowering and simulator do not exist yet.
-var errKernelSim = errors.New("simulating kernels is not implemented yet: issue 6 (q35c sim --model llama-70b projects a whole model)")
+	// sim KERNEL.q35
+	kernel string
+	check  bool
+	report string
+}
 
 func newSimCmd() *cobra.Command {
 	o := &simOpts{}
 	c := &cobra.Command{
-		Use:   "sim --model NAME",
-		Short: "Project a model's decode speed on LPU-like chips: weight bytes, chips, pipeline, tokens/s",
-		Long: `sim --model llama-70b composes the model's real layer shapes, computes the
+		Use:   "sim KERNEL.q35 | --model NAME",
+		Short: "Simulate kernels on an LPU-like chip bit-exactly with cycle counts, or project a model's decode speed",
+		Long: `sim KERNEL.q35 compiles every kernel of the file (or --kernel), runs the
+dot pass (canonicalize,dot{groups=1}) and simulates each on the chip: every
+dot loop is a weight-stationary job for the matrix unit, which decodes the
+packed codes and sums in INT32 itself, and the interpreter runs the rest
+as the vector unit. Inputs are the deterministic ones of the test harness;
+--check (default on) compares the outputs word for word with the
+interpreter on the kernel before any pass. It prints, per kernel, cycles
+and time, each unit's busy cycles, MACs and MAC utilization, SRAM bytes
+read and written and the SRAM the buffers take; --report writes them as
+JSON. A kernel whose buffers do not fit the SRAM is an error that says how
+many chips it would need.
+
+sim --model llama-70b composes the model's real layer shapes, computes the
 bytes of its weights in the --bits format (f32 scales included), the chips
 needed to hold them in SRAM, a pipeline partition of the weights across
 those chips (balanced by bytes), and from a weight-stationary timing model
@@ -49,20 +62,24 @@ The chip is the built-in TSP-like target (testdata/targets/tsp.json is the
 same chip as a file) or --target-file, a JSON target whose errors name the
 field and say why.
 
-This is a projection from a model, not a measurement. Simulating a kernel
-(q35c sim FILE.q35: lowering it to the LPU and executing it) is not
-implemented yet (issue 6).
+Both are models, not measurements; docs/lpusim.md writes them out.
 
-Exit status: 0 on success, 1 when the model does not fit the --chips given
-(the message says how many it needs) or the target file is unreadable or
-invalid, 2 on a usage error.`,
-		Example: `  q35c sim --model llama-70b
+Exit status: 0 on success, 1 when a simulated kernel differs from the
+interpreter, a kernel or the model does not fit (the message says how many
+chips it needs), the target file is unreadable or invalid, or the kernel
+file does not compile; 2 on a usage error.`,
+		Example: `  q35c sim examples/matmul_q35.q35
+  q35c sim testdata/dot/accept.q35 --kernel q35_batch --report report.json
+  q35c sim --model llama-70b
   q35c sim --model llama-70b --bits 4 --batch 64 --chips 200
   q35c sim --model llama-70b --target-file chip.json --json projection.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.checkFlags(c, len(args) > 0); err != nil {
+				return err
+			}
 			if len(args) > 0 {
-				return errKernelSim
+				return runSimKernel(c, args[0], o)
 			}
 			return runSim(c, o)
 		},
@@ -75,13 +92,16 @@ invalid, 2 on a usage error.`,
 	f.StringVar(&o.chips, "chips", "auto", "chips to use: auto (as few as hold the weights) or a `number`")
 	f.Float64Var(&o.reserve, "sram-reserve", 0, "`fraction` of each chip's SRAM kept for activations and the KV cache")
 	f.StringVar(&o.targetFile, "target-file", "", "the chip as a JSON target `FILE` (default: the built-in TSP-like chip)")
+	f.StringVar(&o.kernel, "kernel", "", "with a kernel file, simulate only the kernel `NAME`")
+	f.BoolVar(&o.check, "check", true, "with a kernel file, compare the simulated outputs word for word with the interpreter's")
+	f.StringVar(&o.report, "report", "", "with a kernel file, write the kernels' reports as JSON to `FILE` (- for standard output, instead of the tables)")
 	f.StringVar(&o.json, "json", "", "write the projection as JSON to `FILE` (- for standard output, instead of the report)")
 	return c
 }
 
 func runSim(c *cobra.Command, o *simOpts) error {
 	if o.model == "" {
-		return errors.New("sim needs --model (" + strings.Join(lpusim.ModelNames, ", ") + "); " + errKernelSim.Error())
+		return errors.New("sim needs a kernel file or --model (" + strings.Join(lpusim.ModelNames, ", ") + ")")
 	}
 	model, err := lpusim.ModelByName(o.model)
 	if err != nil {
@@ -117,6 +137,27 @@ func runSim(c *cobra.Command, o *simOpts) error {
 	printProjection(&b, p, source, opts.Chips)
 	if _, err := c.OutOrStdout().Write(b.Bytes()); err != nil {
 		return &ioError{fmt.Errorf("writing standard output: %v", err)}
+	}
+	return nil
+}
+
+// kernelFlags and modelFlags are the flags of each form of sim.
+var (
+	kernelFlags = []string{"kernel", "check", "report"}
+	modelFlags  = []string{"model", "bits", "group", "batch", "chips", "sram-reserve", "json"}
+)
+
+// checkFlags refuses the flags of the other form: with a kernel file, the
+// model's; without, the kernel's.
+func (o *simOpts) checkFlags(c *cobra.Command, kernel bool) error {
+	wrong, form := kernelFlags, "needs a kernel file"
+	if kernel {
+		wrong, form = modelFlags, "is for --model, not a kernel file"
+	}
+	for _, name := range wrong {
+		if c.Flags().Changed(name) {
+			return fmt.Errorf("--%s %s", name, form)
+		}
 	}
 	return nil
 }

@@ -98,11 +98,10 @@ func TestSimTargetFileIsDefault(t *testing.T) {
 	}
 }
 
-// Bad flags exit 2, a model too large for the chips and bad target files
-// exit 1, each with a message that says what is wrong.
-func TestSimErrors(t *testing.T) {
-	dir := t.TempDir()
-	noLinks := filepath.Join(dir, "nolinks.json")
+// targetWith writes testdata/targets/tsp.json with field set to value to
+// a temporary file and returns its path.
+func targetWith(t *testing.T, field string, value any) string {
+	t.Helper()
 	data, err := os.ReadFile("testdata/targets/tsp.json")
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +110,19 @@ func TestSimErrors(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	m["links"] = map[string]any{"count": 0, "bandwidth_bytes_per_s": 0, "latency_ns": 0}
+	m[field] = value
 	data, _ = json.Marshal(m)
-	if err := os.WriteFile(noLinks, data, 0o644); err != nil {
+	path := filepath.Join(t.TempDir(), field+".json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+// Bad flags exit 2, a model too large for the chips and bad target files
+// exit 1, each with a message that says what is wrong.
+func TestSimErrors(t *testing.T) {
+	noLinks := targetWith(t, "links", map[string]any{"count": 0, "bandwidth_bytes_per_s": 0, "latency_ns": 0})
 	llama := []string{"sim", "--model", "llama-70b"}
 	tests := []struct {
 		args []string
@@ -130,7 +137,7 @@ func TestSimErrors(t *testing.T) {
 		{append(llama, "--target-file", "testdata/targets/bad_several.json"), 1,
 			"bad_several.json: clock_mhz: must be a positive number, got 0\ntestdata/targets/bad_several.json: vector.lanes: must be positive, got 0\n"},
 		{append(llama, "--target-file", "testdata/targets/none.json"), 1, "cannot read testdata/targets/none.json: no such file or directory"},
-		{append(llama, "--target-file", noLinks), 1, "nolinks.json: links.count: the pipeline needs 1 link(s) between neighbouring chips, the target has 0"},
+		{append(llama, "--target-file", noLinks), 1, "links.json: links.count: the pipeline needs 1 link(s) between neighbouring chips, the target has 0"},
 		{append(llama, "--bits", "5"), 2, `--bits: unknown bits "5": want 3.5, 4, 8`},
 		{append(llama, "--chips", "0"), 2, `--chips "0": want auto or a number from 1 to 100000`},
 		{append(llama, "--chips", "many"), 2, `--chips "many": want auto or a number from 1 to 100000`},
@@ -140,8 +147,10 @@ func TestSimErrors(t *testing.T) {
 		{append(llama, "--bits", "3.5", "--group", "4"), 2, "group size 4: q35 needs a positive multiple of 8"},
 		{append(llama, "--sram-reserve", "1"), 2, "--sram-reserve 1: must be at least 0 and below 1"},
 		{[]string{"sim", "--model", "gpt-5"}, 2, `--model: unknown model "gpt-5": want llama-70b`},
-		{[]string{"sim"}, 2, "sim needs --model (llama-70b); simulating kernels is not implemented yet: issue 6"},
-		{[]string{"sim", "examples/matmul_q35.q35"}, 2, "simulating kernels is not implemented yet: issue 6"},
+		{[]string{"sim"}, 2, "sim needs a kernel file or --model (llama-70b)"},
+		{[]string{"sim", "examples/matmul_q35.q35", "--model", "llama-70b"}, 2, "--model is for --model, not a kernel file"},
+		{[]string{"sim", "examples/matmul_q35.q35", "--bits", "4"}, 2, "--bits is for --model, not a kernel file"},
+		{append(llama, "--report", "r.json"), 2, "--report needs a kernel file"},
 		{[]string{"sim", "a.q35", "b.q35"}, 2, "accepts at most 1 arg(s), received 2"},
 	}
 	for _, tt := range tests {
@@ -219,6 +228,105 @@ func TestSimDocExcerpts(t *testing.T) {
 		}
 		if checked < 3 {
 			t.Errorf("%s: only %d lines of the excerpt checked", doc, checked)
+		}
+	}
+}
+
+// Every example kernel and every kernel the dot pass accepts simulates on
+// the built-in chip bit-identical to the interpreter (--check is on by
+// default), twice with the same report. examples/llama70b.q35 is left out:
+// its 8192×8192 layers take minutes in the interpreter (5.5 on the
+// machine this was written on), and lpusim's own tests cover the same
+// dot loop forms at small sizes.
+func TestSimKernelsMatchInterpreter(t *testing.T) {
+	for _, tc := range []struct {
+		path    string
+		kernels int
+	}{
+		{"examples/matmul_q35.q35", 1},
+		{"examples/matmul_i8_i4.q35", 1},
+		{"examples/matmul_f32.q35", 1},
+		{"examples/dequant_lut.q35", 1},
+		{"testdata/dot/accept.q35", 9},
+	} {
+		code, out, errs := q35c(t, "", "sim", tc.path)
+		if code != 0 {
+			t.Errorf("%s: exit %d: %s", tc.path, code, errs)
+			continue
+		}
+		if n := strings.Count(out, ": bit-identical to the interpreter"); n != tc.kernels {
+			t.Errorf("%s: %d kernels bit-identical, want %d:\n%s", tc.path, n, tc.kernels, out)
+		}
+		if _, again, _ := q35c(t, "", "sim", tc.path); again != out {
+			t.Errorf("%s: two runs print different reports", tc.path)
+		}
+	}
+}
+
+// The report of matmul_q35 holds the figures lpusim's tests work out by
+// hand, as a table and as JSON (--report -: only the JSON).
+func TestSimKernelReport(t *testing.T) {
+	code, out, errs := q35c(t, "", "sim", "examples/matmul_q35.q35")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"examples/matmul_q35.q35 on tsp-like (the built-in target)",
+		"kernel matmul_q35: bit-identical to the interpreter",
+		"  cycles                                 532\n",
+		"  matrix unit busy          532 cycles (100.0%)",
+		"  MACs                                 16384\n",
+		"  SRAM read                           3840 B",
+		"  peak SRAM                           3328 B",
+		"dot loop at examples/matmul_q35.q35:26:9: K 256 (2 groups of 128) × N 16, M 4: 1×1 tiles, 532 cycles",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if code, _, errs := q35c(t, "", "sim", "testdata/dot/accept.q35", "--kernel", "q35_batch", "--report", path); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []lpusim.KernelReport
+	if err := json.Unmarshal(data, &rs); err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Kernel != "q35_batch" || len(rs[0].Jobs) != 1 || rs[0].Jobs[0].Dots[0].Shape.M != 32 || rs[0].Cycles <= 0 {
+		t.Errorf("report: %s", data)
+	}
+	code, out, _ = q35c(t, "", "sim", "examples/matmul_q35.q35", "--check=false", "--report", "-")
+	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"cycles": 532`) {
+		t.Errorf("--report -: exit %d, not only JSON:\n%.300s", code, out)
+	}
+}
+
+// A kernel whose buffers exceed the target's SRAM exits 1 with the bytes
+// needed and available and the chips it would take; an unknown --kernel
+// and a file that does not compile exit 1 too.
+func TestSimKernelErrors(t *testing.T) {
+	small := targetWith(t, "sram", map[string]any{"bytes": 1024, "banks": 1, "bandwidth_bytes_per_s": 80e12})
+	bad := filepath.Join(t.TempDir(), "bad.q35")
+	if err := os.WriteFile(bad, []byte("kernel k(A: in i8[4]) { oops }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"sim", "examples/matmul_q35.q35", "--target-file", small},
+			"q35c: error: kernel matmul_q35 needs 3328 bytes of SRAM (weights, activations and outputs), the target has 1024: it would need 4 chips"},
+		{[]string{"sim", "examples/matmul_q35.q35", "--kernel", "nope"}, `examples/matmul_q35.q35 has no kernel "nope"`},
+		{[]string{"sim", bad}, "bad.q35:1:"},
+		{[]string{"sim", "examples/none.q35"}, "no such file or directory"},
+	} {
+		code, _, errs := q35c(t, "", tt.args...)
+		if code != 1 || !strings.Contains(errs, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", tt.args, code, errs, tt.err)
 		}
 	}
 }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/q35c/q35c/ir"
+	"github.com/q35c/q35c/lpusim"
+	"github.com/q35c/q35c/passes"
+)
+
+// simPipeline prepares a kernel for the LPU: the dot pass marks the loops
+// the matrix unit runs. Rows may be jammed (a dot loop then streams a
+// batch of rows); groups are not, so that one dot loop is one group of
+// sums the vector unit scales.
+const simPipeline = "canonicalize,dot{groups=1}"
+
+// runSimKernel simulates every kernel of path (or --kernel) on the chip,
+// checks each against the interpreter (--check), prints a report per
+// kernel and writes them as JSON (--report).
+func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
+	target, source, err := o.target()
+	if err != nil {
+		return err
+	}
+	pipe, err := passes.Parse(simPipeline)
+	if err != nil {
+		return &internalError{msg: err.Error()}
+	}
+	_, ref, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	if err := checkOverflow(ref, false, false, c.ErrOrStderr()); err != nil {
+		return err
+	}
+	_, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	if err := runPipeline(pipe, m, &passOpts{verifyEach: true}, c.ErrOrStderr()); err != nil {
+		return err
+	}
+	funcs := m.Funcs
+	if o.kernel != "" {
+		f := m.Func(o.kernel)
+		if f == nil {
+			return &ioError{fmt.Errorf("%s has no kernel %q", path, o.kernel)}
+		}
+		funcs = []*ir.Func{f}
+	}
+	var reports []*lpusim.KernelReport
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%s on %s (%s); docs/lpusim.md has the model\n", path, targetName(target), source)
+	for _, f := range funcs {
+		r, err := simKernel(f, ref.Func(f.Name), target, o.check)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, r)
+		printKernelReport(&out, r, o.check)
+	}
+	if o.report != "" {
+		data, err := json.MarshalIndent(reports, "", "  ")
+		if err != nil {
+			return &internalError{msg: err.Error()}
+		}
+		if err := writeOutput(o.report, append(data, '\n'), c.OutOrStdout()); err != nil || o.report == "-" {
+			return err
+		}
+	}
+	return writeOutput("-", out.Bytes(), c.OutOrStdout())
+}
+
+func targetName(t *ir.LPUTarget) string {
+	if t.Name == "" {
+		return "an unnamed chip"
+	}
+	return t.Name
+}
+
+// simKernel simulates f on deterministic inputs (ir.FillInput) and, when
+// check is set, compares its outputs word for word with ir.Exec running
+// ref, the kernel before any pass.
+func simKernel(f, ref *ir.Func, t *ir.LPUTarget, check bool) (*lpusim.KernelReport, error) {
+	mem := ir.GeneratedMemory(f)
+	r, err := lpusim.Simulate(f, t, mem)
+	var ce *lpusim.CapacityError
+	switch {
+	case errors.As(err, &ce):
+		return nil, &ioError{err}
+	case err != nil:
+		return nil, &ioError{fmt.Errorf("simulating kernel %s: %v", f.Name, err)}
+	}
+	if !check {
+		return r, nil
+	}
+	want := ir.GeneratedMemory(ref)
+	if err := ir.Exec(ref, want); err != nil {
+		return nil, &ioError{fmt.Errorf("interpreting kernel %s: %v", f.Name, err)}
+	}
+	for i, b := range f.Params {
+		if b.Kind != ir.Out {
+			continue
+		}
+		got, exp := ir.OutputWords(b, mem[i]), ir.OutputWords(b, want[i])
+		for e := range got {
+			if got[e] != exp[e] {
+				return nil, &ioError{fmt.Errorf("kernel %s: the simulated %%%s differs from the interpreter's at element %d: %#x, want %#x",
+					f.Name, b.Name, e, got[e], exp[e])}
+			}
+		}
+	}
+	return r, nil
+}
+
+// printKernelReport writes one kernel's figures.
+func printKernelReport(w *bytes.Buffer, r *lpusim.KernelReport, checked bool) {
+	verdict := "not checked (--check=false)"
+	if checked {
+		verdict = "bit-identical to the interpreter"
+	}
+	fmt.Fprintf(w, "\nkernel %s: %s\n", r.Kernel, verdict)
+	tb := newTable(w, []int{26, 16}, "  figure", "value")
+	n := strconv.FormatInt
+	tb.row("  cycles", n(r.Cycles, 10))
+	tb.row("  time", fmt.Sprintf("%.3f µs", r.Seconds*1e6))
+	tb.row("  matrix unit busy", fmt.Sprintf("%d cycles (%.1f%%)", r.MatrixBusyCycles, 100*r.MatrixBusyFraction))
+	tb.row("  MACs", n(r.MACs, 10))
+	tb.row("  MAC utilization", fmt.Sprintf("%.4f%%", 100*r.MACUtilization))
+	tb.row("  vector unit busy", fmt.Sprintf("%d cycles (%.1f%%)", r.VectorBusyCycles, 100*r.VectorBusyFraction))
+	tb.row("  vector ops", n(r.VectorOps, 10))
+	tb.row("  SRAM read", n(r.SRAMReadBytes, 10)+" B")
+	tb.row("  SRAM written", n(r.SRAMWrittenBytes, 10)+" B")
+	tb.row("  peak SRAM", n(r.PeakSRAMBytes, 10)+" B")
+	for i, j := range r.Jobs {
+		fmt.Fprintf(w, "  job %d at %s: cycles %d..%d, matrix %d, vector %d (%d ops)\n",
+			i, j.Pos, j.Start, j.Start+j.Cycles, j.MatrixCycles, j.VectorCycles, j.VectorOps)
+		for _, d := range j.Dots {
+			s := d.Shape
+			fmt.Fprintf(w, "    dot loop at %s: K %d (%d groups of %d) × N %d, M %d: %d×%d tiles, %d cycles (%d loading, %d streaming over all planes)\n",
+				d.Pos, s.K(), s.Groups, s.GroupK, s.N, s.M, d.Timing.TilesK, d.Timing.TilesN, d.Timing.Cycles, d.Timing.LoadCycles, d.Timing.StreamCycles)
+		}
+	}
+}
