@@ -28,9 +28,10 @@ type simOpts struct {
 	json       string
 
 	// sim KERNEL.q35
-	kernel string
-	check  bool
-	report string
+	kernel   string
+	check    bool
+	report   string
+	timeline string
 }
 
 func newSimCmd() *cobra.Command {
@@ -47,7 +48,7 @@ as the vector unit. Inputs are the deterministic ones of the test harness;
 interpreter on the kernel before any pass. It prints, per kernel, cycles
 and time, each unit's busy cycles, MACs and MAC utilization, SRAM bytes
 read and written and the SRAM the buffers take; --report writes them as
-JSON. A kernel whose buffers do not fit the SRAM is an error that says how
+JSON, --timeline draws each unit's busy time per job as SVG. A kernel whose buffers do not fit the SRAM is an error that says how
 many chips it would need.
 
 sim --model llama-70b composes the model's real layer shapes, computes the
@@ -69,7 +70,7 @@ interpreter, a kernel or the model does not fit (the message says how many
 chips it needs), the target file is unreadable or invalid, or the kernel
 file does not compile; 2 on a usage error.`,
 		Example: `  q35c sim examples/matmul_q35.q35
-  q35c sim testdata/dot/accept.q35 --kernel q35_batch --report report.json
+  q35c sim testdata/dot/accept.q35 --kernel q35_batch --report report.json --timeline t.svg
   q35c sim --model llama-70b
   q35c sim --model llama-70b --bits 4 --batch 64 --chips 200
   q35c sim --model llama-70b --target-file chip.json --json projection.json`,
@@ -95,6 +96,7 @@ file does not compile; 2 on a usage error.`,
 	f.StringVar(&o.kernel, "kernel", "", "with a kernel file, simulate only the kernel `NAME`")
 	f.BoolVar(&o.check, "check", true, "with a kernel file, compare the simulated outputs word for word with the interpreter's")
 	f.StringVar(&o.report, "report", "", "with a kernel file, write the kernels' reports as JSON to `FILE` (- for standard output, instead of the tables)")
+	f.StringVar(&o.timeline, "timeline", "", "with a kernel file, draw each unit's busy time per job as SVG to `FILE`")
 	f.StringVar(&o.json, "json", "", "write the projection as JSON to `FILE` (- for standard output, instead of the report)")
 	return c
 }
@@ -143,7 +145,7 @@ func runSim(c *cobra.Command, o *simOpts) error {
 
 // kernelFlags and modelFlags are the flags of each form of sim.
 var (
-	kernelFlags = []string{"kernel", "check", "report"}
+	kernelFlags = []string{"kernel", "check", "report", "timeline"}
 	modelFlags  = []string{"model", "bits", "group", "batch", "chips", "sram-reserve", "json"}
 )
 

@@ -22,7 +22,7 @@ const simPipeline = "canonicalize,dot{groups=1}"
 
 // runSimKernel simulates every kernel of path (or --kernel) on the chip,
 // checks each against the interpreter (--check), prints a report per
-// kernel and writes them as JSON (--report).
+// kernel, writes them as JSON (--report) and draws them (--timeline).
 func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	target, source, err := o.target()
 	if err != nil {
@@ -64,6 +64,15 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 		}
 		reports = append(reports, r)
 		printKernelReport(&out, r, o.check)
+	}
+	if o.timeline != "" {
+		var svg bytes.Buffer
+		if err := lpusim.WriteTimeline(&svg, reports); err != nil {
+			return &internalError{msg: err.Error()}
+		}
+		if err := writeOutput(o.timeline, svg.Bytes(), c.OutOrStdout()); err != nil {
+			return err
+		}
 	}
 	if o.report != "" {
 		data, err := json.MarshalIndent(reports, "", "  ")

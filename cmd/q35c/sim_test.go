@@ -264,7 +264,8 @@ func TestSimKernelsMatchInterpreter(t *testing.T) {
 }
 
 // The report of matmul_q35 holds the figures lpusim's tests work out by
-// hand, as a table and as JSON (--report -: only the JSON).
+// hand, as a table and as JSON (--report -: only the JSON); --timeline
+// draws every kernel.
 func TestSimKernelReport(t *testing.T) {
 	code, out, errs := q35c(t, "", "sim", "examples/matmul_q35.q35")
 	if code != 0 {
@@ -298,6 +299,13 @@ func TestSimKernelReport(t *testing.T) {
 	}
 	if len(rs) != 1 || rs[0].Kernel != "q35_batch" || len(rs[0].Jobs) != 1 || rs[0].Jobs[0].Dots[0].Shape.M != 32 || rs[0].Cycles <= 0 {
 		t.Errorf("report: %s", data)
+	}
+	svg := filepath.Join(t.TempDir(), "t.svg")
+	if code, _, errs := q35c(t, "", "sim", "testdata/dot/accept.q35", "--timeline", svg); code != 0 {
+		t.Fatalf("--timeline: exit %d: %s", code, errs)
+	}
+	if data, err := os.ReadFile(svg); err != nil || !strings.HasPrefix(string(data), "<svg ") || strings.Count(string(data), "kernel ") != 9 {
+		t.Errorf("--timeline: %v\n%.300s", err, data)
 	}
 	code, out, _ = q35c(t, "", "sim", "examples/matmul_q35.q35", "--check=false", "--report", "-")
 	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"cycles": 532`) {
