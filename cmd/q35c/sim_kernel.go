@@ -113,19 +113,28 @@ func simKernel(f, ref *ir.Func, t *ir.LPUTarget, check bool) (*lpusim.KernelRepo
 	if err := ir.Exec(ref, want); err != nil {
 		return nil, &ioError{fmt.Errorf("interpreting kernel %s: %v", f.Name, err)}
 	}
+	if err := firstDifference(f, mem, want); err != nil {
+		return nil, &ioError{err}
+	}
+	return r, nil
+}
+
+// firstDifference names the first output word of f that differs between
+// the storage got (simulated) and want (interpreted), or returns nil.
+func firstDifference(f *ir.Func, got, want [][]byte) error {
 	for i, b := range f.Params {
 		if b.Kind != ir.Out {
 			continue
 		}
-		got, exp := ir.OutputWords(b, mem[i]), ir.OutputWords(b, want[i])
-		for e := range got {
-			if got[e] != exp[e] {
-				return nil, &ioError{fmt.Errorf("kernel %s: the simulated %%%s differs from the interpreter's at element %d: %#x, want %#x",
-					f.Name, b.Name, e, got[e], exp[e])}
+		g, w := ir.OutputWords(b, got[i]), ir.OutputWords(b, want[i])
+		for e := range g {
+			if g[e] != w[e] {
+				return fmt.Errorf("kernel %s: the simulated %%%s differs from the interpreter's at element %d: %#x, want %#x",
+					f.Name, b.Name, e, g[e], w[e])
 			}
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // printKernelReport writes one kernel's figures.

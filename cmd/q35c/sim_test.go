@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/q35c/q35c/ir"
 	"github.com/q35c/q35c/lpusim"
 	q35rt "github.com/q35c/q35c/runtime"
 )
@@ -336,5 +337,26 @@ func TestSimKernelErrors(t *testing.T) {
 		if code != 1 || !strings.Contains(errs, tt.err) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", tt.args, code, errs, tt.err)
 		}
+	}
+}
+
+// A simulated output that differs from the interpreter's is named by its
+// first differing element (sim then exits 1).
+func TestSimFirstDifference(t *testing.T) {
+	f := &ir.Func{Name: "k", Params: []*ir.Buffer{
+		{Name: "A", Kind: ir.In, Elem: ir.I8, Shape: []int64{4}},
+		{Name: "C", Kind: ir.Out, Elem: ir.I32, Shape: []int64{3}},
+	}}
+	want := ir.GeneratedMemory(f)
+	got := ir.GeneratedMemory(f)
+	got[0][1] = 9 // inputs do not count
+	if err := firstDifference(f, got, want); err != nil {
+		t.Fatal(err)
+	}
+	got[1][4] = 0xff
+	got[1][8] = 1
+	err := firstDifference(f, got, want)
+	if err == nil || err.Error() != "kernel k: the simulated %C differs from the interpreter's at element 1: 0xff, want 0x0" {
+		t.Errorf("err = %v", err)
 	}
 }
