@@ -49,7 +49,11 @@ links it into a C driver, fills the inputs with random values, and times
 --reps calls after --warmup calls on --threads OpenMP threads. In the same
 process the driver measures the machine's streaming read bandwidth (summing
 --bw-mib MiB on all threads), so the kernel's weight traffic is reported as
-a fraction of what the machine can stream.
+a fraction of what the machine can stream. Before every call the driver
+reads four times the last-level cache on every thread, so that each call
+reads its inputs from memory as one layer of a model does (--warm skips
+this). -march (native by default) lets the packed dot products use the
+CPU's AVX-512 VNNI and VBMI instructions.
 
 It prints the median and spread (min, max) of the time per call, GMAC/s
 (multiplies the kernel executes, counted from the IR's trip counts), GB/s
