@@ -8,7 +8,7 @@ import (
 	"github.com/q35c/q35c/ir"
 )
 
-// This file maps a kernel onto the chip (docs/lpusim.md §9). Every dot
+// This file maps a kernel onto the chip (docs/lpusim.md §8). Every dot
 // loop (ir.Loop.Dot) is a matrix-unit job: from its ir.PlanDot and the
 // loops around it, the loops whose variable moves the code windows move
 // the weights (along K when they move the activations too: the groups;

@@ -6,7 +6,7 @@ import (
 	"github.com/q35c/q35c/ir"
 )
 
-// This file is the timing model of a kernel's jobs (docs/lpusim.md §9): a
+// This file is the timing model of a kernel's jobs (docs/lpusim.md §8): a
 // weight-stationary fold per weight tile on the matrix unit, and a
 // throughput bound on the vector unit. Every function is pure arithmetic
 // on the target and the shapes, so unit tests check them by hand.

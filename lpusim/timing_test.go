@@ -13,7 +13,7 @@ func fourPlanes() *ir.LPUTarget {
 	return t
 }
 
-// Cycle counts worked out by hand from docs/lpusim.md §9: an r×c tile
+// Cycle counts worked out by hand from docs/lpusim.md §8: an r×c tile
 // costs max(r, ceil(r·c / (SRAM bytes per cycle / P))) + M + r + c, and
 // tiles go to the planes in turn. onePlane's SRAM gives 10,000 bytes per
 // cycle, so every tile here loads a row per cycle.

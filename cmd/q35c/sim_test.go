@@ -194,22 +194,30 @@ func TestSimModelBytesMatchRuntime(t *testing.T) {
 }
 
 // The excerpts of `q35c sim --model llama-70b` in README.md and
-// docs/lpusim.md are lines it prints (a line ending in "..." is a prefix).
+// docs/lpusim.md, and of `q35c sim examples/matmul_q35.q35` in
+// docs/lpusim.md, are lines they print (a line ending in "..." is a prefix).
 func TestSimDocExcerpts(t *testing.T) {
-	_, out, _ := q35c(t, "", "sim", "--model", "llama-70b")
+	checkSimExcerpt(t, []string{"README.md", "docs/lpusim.md"}, "sim", "--model", "llama-70b")
+	checkSimExcerpt(t, []string{"docs/lpusim.md"}, "sim", "examples/matmul_q35.q35")
+}
+
+func checkSimExcerpt(t *testing.T, docs []string, args ...string) {
+	t.Helper()
+	_, out, _ := q35c(t, "", args...)
 	lines := map[string]bool{}
 	for _, l := range strings.Split(out, "\n") {
 		lines[l] = true
 	}
-	for _, doc := range []string{"README.md", "docs/lpusim.md"} {
+	command := "$ q35c " + strings.Join(args, " ")
+	for _, doc := range docs {
 		data, err := os.ReadFile(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
 		text := strings.ReplaceAll(string(data), "$ ./q35c ", "$ q35c ")
-		_, block, ok := strings.Cut(text, "\n$ q35c sim --model llama-70b")
+		_, block, ok := strings.Cut(text, "\n"+command)
 		if !ok {
-			t.Fatalf("%s has no excerpt of $ q35c sim --model llama-70b", doc)
+			t.Fatalf("%s has no excerpt of %s", doc, command)
 		}
 		_, block, _ = strings.Cut(block, "\n")
 		block, _, _ = strings.Cut(block, "```")
