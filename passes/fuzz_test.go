@@ -16,7 +16,7 @@ import (
 // IR that fails the verifier, and the transformed kernels compute exactly
 // what the originals compute (both run by the interpreter).
 func FuzzCPUPipeline(f *testing.F) {
-	for _, pat := range []string{"../testdata/kernels/*.q35", "../testdata/passes/*.q35", "../examples/matmul_*.q35", "../examples/dequant_lut.q35"} {
+	for _, pat := range []string{"../testdata/kernels/*.q35", "../testdata/passes/*.q35", "../testdata/dot/*.q35", "../examples/matmul_*.q35", "../examples/dequant_lut.q35"} {
 		files, _ := filepath.Glob(pat)
 		for _, p := range files {
 			if src, err := os.ReadFile(p); err == nil {
