@@ -28,10 +28,11 @@ type simOpts struct {
 	json       string
 
 	// sim KERNEL.q35
-	kernel   string
-	check    bool
-	report   string
-	timeline string
+	kernel     string
+	check      bool
+	timingOnly bool
+	report     string
+	timeline   string
 }
 
 func newSimCmd() *cobra.Command {
@@ -48,7 +49,8 @@ as the vector unit. Inputs are the deterministic ones of the test harness;
 interpreter on the kernel before any pass. It prints, per kernel, cycles
 and time, each unit's busy cycles, MACs and MAC utilization, SRAM bytes
 read and written and the SRAM the buffers take; --report writes them as
-JSON, --timeline draws each unit's busy time per job as SVG. A kernel whose buffers do not fit the SRAM is an error that says how
+JSON, --timeline draws each unit's busy time per job as SVG, and
+--timing-only skips the execution (and the check), for model-sized kernels. A kernel whose buffers do not fit the SRAM is an error that says how
 many chips it would need.
 
 sim --model llama-70b composes the model's real layer shapes, computes the
@@ -79,6 +81,9 @@ file does not compile; 2 on a usage error.`,
 			if err := o.checkFlags(c, len(args) > 0); err != nil {
 				return err
 			}
+			if o.timingOnly && o.check && c.Flags().Changed("check") {
+				return errors.New("--check needs the kernels executed; --timing-only does not execute them")
+			}
 			if len(args) > 0 {
 				return runSimKernel(c, args[0], o)
 			}
@@ -95,6 +100,7 @@ file does not compile; 2 on a usage error.`,
 	f.StringVar(&o.targetFile, "target-file", "", "the chip as a JSON target `FILE` (default: the built-in TSP-like chip)")
 	f.StringVar(&o.kernel, "kernel", "", "with a kernel file, simulate only the kernel `NAME`")
 	f.BoolVar(&o.check, "check", true, "with a kernel file, compare the simulated outputs word for word with the interpreter's")
+	f.BoolVar(&o.timingOnly, "timing-only", false, "with a kernel file, only map and time the kernels: no execution, no check (fast on model-sized kernels)")
 	f.StringVar(&o.report, "report", "", "with a kernel file, write the kernels' reports as JSON to `FILE` (- for standard output, instead of the tables)")
 	f.StringVar(&o.timeline, "timeline", "", "with a kernel file, draw each unit's busy time per job as SVG to `FILE`")
 	f.StringVar(&o.json, "json", "", "write the projection as JSON to `FILE` (- for standard output, instead of the report)")
@@ -145,7 +151,7 @@ func runSim(c *cobra.Command, o *simOpts) error {
 
 // kernelFlags and modelFlags are the flags of each form of sim.
 var (
-	kernelFlags = []string{"kernel", "check", "report", "timeline"}
+	kernelFlags = []string{"kernel", "check", "timing-only", "report", "timeline"}
 	modelFlags  = []string{"model", "bits", "group", "batch", "chips", "sram-reserve", "json"}
 )
 

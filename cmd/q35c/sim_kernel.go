@@ -58,12 +58,12 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "%s on %s (%s); docs/lpusim.md has the model\n", path, targetName(target), source)
 	for _, f := range funcs {
-		r, err := simKernel(f, ref.Func(f.Name), target, o.check)
+		r, err := simKernel(f, ref.Func(f.Name), target, o)
 		if err != nil {
 			return err
 		}
 		reports = append(reports, r)
-		printKernelReport(&out, r, o.check)
+		printKernelReport(&out, r, o)
 	}
 	if o.timeline != "" {
 		var svg bytes.Buffer
@@ -93,12 +93,18 @@ func targetName(t *ir.LPUTarget) string {
 	return t.Name
 }
 
-// simKernel simulates f on deterministic inputs (ir.FillInput) and, when
-// check is set, compares its outputs word for word with ir.Exec running
-// ref, the kernel before any pass.
-func simKernel(f, ref *ir.Func, t *ir.LPUTarget, check bool) (*lpusim.KernelReport, error) {
+// simKernel simulates f on deterministic inputs (ir.FillInput) and, with
+// --check, compares its outputs word for word with ir.Exec running ref,
+// the kernel before any pass; with --timing-only it only maps and times f.
+func simKernel(f, ref *ir.Func, t *ir.LPUTarget, o *simOpts) (*lpusim.KernelReport, error) {
 	mem := ir.GeneratedMemory(f)
-	r, err := lpusim.Simulate(f, t, mem)
+	var r *lpusim.KernelReport
+	var err error
+	if o.timingOnly {
+		r, err = lpusim.Map(f, t)
+	} else {
+		r, err = lpusim.Simulate(f, t, mem)
+	}
 	var ce *lpusim.CapacityError
 	switch {
 	case errors.As(err, &ce):
@@ -106,7 +112,7 @@ func simKernel(f, ref *ir.Func, t *ir.LPUTarget, check bool) (*lpusim.KernelRepo
 	case err != nil:
 		return nil, &ioError{fmt.Errorf("simulating kernel %s: %v", f.Name, err)}
 	}
-	if !check {
+	if !o.check || o.timingOnly {
 		return r, nil
 	}
 	want := ir.GeneratedMemory(ref)
@@ -138,10 +144,13 @@ func firstDifference(f *ir.Func, got, want [][]byte) error {
 }
 
 // printKernelReport writes one kernel's figures.
-func printKernelReport(w *bytes.Buffer, r *lpusim.KernelReport, checked bool) {
-	verdict := "not checked (--check=false)"
-	if checked {
-		verdict = "bit-identical to the interpreter"
+func printKernelReport(w *bytes.Buffer, r *lpusim.KernelReport, o *simOpts) {
+	verdict := "bit-identical to the interpreter"
+	switch {
+	case o.timingOnly:
+		verdict = "timed only, not executed (--timing-only)"
+	case !o.check:
+		verdict = "executed, not checked (--check=false)"
 	}
 	fmt.Fprintf(w, "\nkernel %s: %s\n", r.Kernel, verdict)
 	tb := newTable(w, []int{26, 16}, "  figure", "value")

@@ -153,6 +153,7 @@ func TestSimErrors(t *testing.T) {
 		{[]string{"sim", "examples/matmul_q35.q35", "--model", "llama-70b"}, 2, "--model is for --model, not a kernel file"},
 		{[]string{"sim", "examples/matmul_q35.q35", "--bits", "4"}, 2, "--bits is for --model, not a kernel file"},
 		{append(llama, "--report", "r.json"), 2, "--report needs a kernel file"},
+		{[]string{"sim", "examples/matmul_q35.q35", "--timing-only", "--check"}, 2, "--check needs the kernels executed; --timing-only does not execute them"},
 		{[]string{"sim", "a.q35", "b.q35"}, 2, "accepts at most 1 arg(s), received 2"},
 	}
 	for _, tt := range tests {
@@ -277,11 +278,7 @@ func TestSimKernelsMatchInterpreter(t *testing.T) {
 // hand, as a table and as JSON (--report -: only the JSON); --timeline
 // draws every kernel.
 func TestSimKernelReport(t *testing.T) {
-	code, out, errs := q35c(t, "", "sim", "examples/matmul_q35.q35")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	for _, want := range []string{
+	simReport(t, []string{"sim", "examples/matmul_q35.q35"},
 		"examples/matmul_q35.q35 on tsp-like (the built-in target)",
 		"kernel matmul_q35: bit-identical to the interpreter",
 		"  cycles                                 532\n",
@@ -290,11 +287,7 @@ func TestSimKernelReport(t *testing.T) {
 		"  SRAM read                           3840 B",
 		"  peak SRAM                           3328 B",
 		"dot loop at examples/matmul_q35.q35:26:9: K 256 (2 groups of 128) × N 16, M 4: 1×1 tiles, 532 cycles",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the report lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	path := filepath.Join(t.TempDir(), "r.json")
 	if code, _, errs := q35c(t, "", "sim", "testdata/dot/accept.q35", "--kernel", "q35_batch", "--report", path); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -317,7 +310,7 @@ func TestSimKernelReport(t *testing.T) {
 	if data, err := os.ReadFile(svg); err != nil || !strings.HasPrefix(string(data), "<svg ") || strings.Count(string(data), "kernel ") != 9 {
 		t.Errorf("--timeline: %v\n%.300s", err, data)
 	}
-	code, out, _ = q35c(t, "", "sim", "examples/matmul_q35.q35", "--check=false", "--report", "-")
+	code, out, _ := q35c(t, "", "sim", "examples/matmul_q35.q35", "--check=false", "--report", "-")
 	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"cycles": 532`) {
 		t.Errorf("--report -: exit %d, not only JSON:\n%.300s", code, out)
 	}
@@ -391,5 +384,37 @@ func TestSimMatchesReferenceKernels(t *testing.T) {
 				t.Errorf("%s: the simulated %%%s differs from the runtime's reference kernel", f.Name, out.Name)
 			}
 		}
+	}
+}
+
+// simReport runs q35c with args, which must succeed, and checks that its
+// output contains every line of wants; it returns the output.
+func simReport(t *testing.T, args []string, wants ...string) string {
+	t.Helper()
+	code, out, errs := q35c(t, "", args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, errs)
+	}
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report of %v lacks %q:\n%s", args, want, out)
+		}
+	}
+	return out
+}
+
+// --timing-only maps and times without executing, so the LLaMA layers of
+// examples/llama70b.q35 are quick: the 8192×8192 q35 layer at M = 1 is
+// 32 × 26 tiles of 256 rows (two groups of 128) on 4 planes, 208 rounds
+// of 256 + 1 + 256 + 320 = 833 cycles.
+func TestSimTimingOnly(t *testing.T) {
+	out := simReport(t, []string{"sim", "examples/llama70b.q35", "--timing-only"},
+		"kernel matmul_q35_m1: timed only, not executed (--timing-only)",
+		"  cycles                              173264\n",
+		"K 8192 (64 groups of 128) × N 8192, M 1: 32×26 tiles, 173264 cycles",
+		"K 8192 (64 groups of 128) × N 8192, M 32: 32×26 tiles, 179712 cycles",
+	)
+	if n := strings.Count(out, "timed only"); n != 4 {
+		t.Errorf("%d kernels timed, want 4", n)
 	}
 }
