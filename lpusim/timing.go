@@ -89,36 +89,63 @@ func TileLoadCycles(t *ir.LPUTarget, r, c int64) int64 {
 // (load, then the SCALE-Sim-style fold: M rows streamed with r + c cycles
 // of fill and drain), tiles in K-major order go to the planes in turn, and
 // the unit is busy until its busiest plane is done. Tiles do not overlap
-// on a plane (no double-buffered weights).
+// on a plane (no double-buffered weights). Beyond maxDealtTiles tiles the
+// time is the upper bound ceil(tiles / P) × the longest tile.
 func MatrixCycles(t *ir.LPUTarget, s MatrixShape) MatrixTiming {
 	var mt MatrixTiming
 	if s.GroupK <= 0 || s.Groups <= 0 || s.N <= 0 || s.M <= 0 {
 		return mt
 	}
+	ks, ns := kTiles(s, t.Matrix.Rows), nTiles(s.N, t.Matrix.Cols)
+	var longest int64
+	for _, kr := range ks {
+		mt.TilesK += kr.count
+		for _, nr := range ns {
+			load := TileLoadCycles(t, kr.size, nr.size)
+			stream := s.M + kr.size + nr.size
+			mt.LoadCycles += kr.count * nr.count * load
+			mt.StreamCycles += kr.count * nr.count * stream
+			longest = max(longest, load+stream)
+		}
+	}
+	for _, nr := range ns {
+		mt.TilesN += nr.count
+	}
+	if tiles := mt.TilesK * mt.TilesN; tiles > maxDealtTiles {
+		// Too many to deal one by one: every plane gets its share of
+		// tiles at the longest tile's cost, an upper bound.
+		mt.Cycles = ceilDiv(tiles, t.Matrix.Planes) * longest
+		return mt
+	}
+	mt.Cycles = dealTiles(t, ks, ns, s.M)
+	return mt
+}
+
+// maxDealtTiles bounds the tiles MatrixCycles deals to the planes one by
+// one (a million: the LLaMA-70B layers have at most 2,340).
+const maxDealtTiles = 1 << 20
+
+// dealTiles deals the tiles in K-major order to the planes in turn and
+// returns the busiest plane's cycles.
+func dealTiles(t *ir.LPUTarget, ks, ns []tileRun, m int64) int64 {
 	planes := make([]int64, t.Matrix.Planes)
 	i := 0
-	for _, kr := range kTiles(s, t.Matrix.Rows) {
-		mt.TilesK += kr.count
+	for _, kr := range ks {
 		for range kr.count {
-			for _, nr := range nTiles(s.N, t.Matrix.Cols) {
-				load := TileLoadCycles(t, kr.size, nr.size)
-				stream := s.M + kr.size + nr.size
+			for _, nr := range ns {
+				cost := TileLoadCycles(t, kr.size, nr.size) + m + kr.size + nr.size
 				for range nr.count {
-					mt.LoadCycles += load
-					mt.StreamCycles += stream
-					planes[i%len(planes)] += load + stream
+					planes[i%len(planes)] += cost
 					i++
 				}
 			}
 		}
 	}
-	for _, nr := range nTiles(s.N, t.Matrix.Cols) {
-		mt.TilesN += nr.count
-	}
+	var busiest int64
 	for _, p := range planes {
-		mt.Cycles = max(mt.Cycles, p)
+		busiest = max(busiest, p)
 	}
-	return mt
+	return busiest
 }
 
 // VectorCycles is the vector unit's time for ops scalar operations:

@@ -74,3 +74,15 @@ func TestTileLoadCyclesBySRAMBandwidth(t *testing.T) {
 		t.Errorf("641 vector ops on 320 lanes: %d cycles, want 3", got)
 	}
 }
+
+// Beyond maxDealtTiles tiles the time is ceil(tiles / P) × the longest
+// tile, without dealing them one by one: 2^21 columns of 320 are 2^21
+// tiles of 320 + 1 + 320 + 320, half of them on each of two planes.
+func TestMatrixCyclesManyTiles(t *testing.T) {
+	two := onePlane()
+	two.Matrix.Planes = 2
+	got := MatrixCycles(two, MatrixShape{GroupK: 320, Groups: 1, N: 320 << 21, M: 1})
+	if got.TilesN != 1<<21 || got.Cycles != (1<<20)*961 || got.LoadCycles != (1<<21)*320 {
+		t.Errorf("%+v", got)
+	}
+}
