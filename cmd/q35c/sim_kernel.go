@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -32,14 +33,18 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	if err != nil {
 		return &internalError{msg: err.Error()}
 	}
-	_, ref, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
+	name, src, err := readSource(path, c.InOrStdin())
+	if err != nil {
+		return err
+	}
+	_, ref, err := compileSource(name, src, c.ErrOrStderr())
 	if err != nil {
 		return err
 	}
 	if err := checkOverflow(ref, false, false, c.ErrOrStderr()); err != nil {
 		return err
 	}
-	_, m, err := compileFile(path, c.InOrStdin(), c.ErrOrStderr())
+	_, m, err := compileSource(name, src, io.Discard) // the same diagnostics again
 	if err != nil {
 		return err
 	}
@@ -50,13 +55,13 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	if o.kernel != "" {
 		f := m.Func(o.kernel)
 		if f == nil {
-			return &ioError{fmt.Errorf("%s has no kernel %q", path, o.kernel)}
+			return &ioError{fmt.Errorf("%s has no kernel %q", name, o.kernel)}
 		}
 		funcs = []*ir.Func{f}
 	}
 	var reports []*lpusim.KernelReport
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s on %s (%s); docs/lpusim.md has the model\n", path, targetName(target), source)
+	fmt.Fprintf(&out, "%s on %s (%s); docs/lpusim.md has the model\n", name, targetName(target), source)
 	for _, f := range funcs {
 		r, err := simKernel(f, ref.Func(f.Name), target, o)
 		if err != nil {

@@ -276,7 +276,7 @@ func TestSimKernelsMatchInterpreter(t *testing.T) {
 
 // The report of matmul_q35 holds the figures lpusim's tests work out by
 // hand, as a table and as JSON (--report -: only the JSON); --timeline
-// draws every kernel.
+// draws every kernel; sim - reads the kernels from standard input.
 func TestSimKernelReport(t *testing.T) {
 	simReport(t, []string{"sim", "examples/matmul_q35.q35"},
 		"examples/matmul_q35.q35 on tsp-like (the built-in target)",
@@ -309,6 +309,13 @@ func TestSimKernelReport(t *testing.T) {
 	}
 	if data, err := os.ReadFile(svg); err != nil || !strings.HasPrefix(string(data), "<svg ") || strings.Count(string(data), "kernel ") != 9 {
 		t.Errorf("--timeline: %v\n%.300s", err, data)
+	}
+	src, err := os.ReadFile("examples/matmul_q35.q35")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := q35c(t, string(src), "sim", "-"); code != 0 || !strings.Contains(out, "<stdin> on tsp-like") || !strings.Contains(out, "kernel matmul_q35: bit-identical") {
+		t.Errorf("sim -: exit %d, %s\n%s", code, errs, out)
 	}
 	code, out, _ := q35c(t, "", "sim", "examples/matmul_q35.q35", "--check=false", "--report", "-")
 	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, `"cycles": 532`) {

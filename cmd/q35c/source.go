@@ -46,6 +46,12 @@ func compileFile(path string, stdin io.Reader, stderr io.Writer) (*frontend.File
 	if err != nil {
 		return nil, nil, err
 	}
+	return compileSource(name, src, stderr)
+}
+
+// compileSource is compileFile for a source already read (sim compiles it
+// twice: a reference and a copy for the passes).
+func compileSource(name string, src []byte, stderr io.Writer) (*frontend.File, *ir.Module, error) {
 	ast, m, diags := frontend.Compile(name, src)
 	if err := reportDiags(stderr, diags); err != nil {
 		return ast, nil, err
