@@ -132,12 +132,7 @@ func (j *jammer) normalize(l, nl *ir.Loop) {
 		}
 		trip = t
 	}
-	usedAsValue := false
-	l.Body.Walk(func(o *ir.Op) {
-		for _, a := range o.Args {
-			usedAsValue = usedAsValue || a == l.IV
-		}
-	})
+	usedAsValue := usesValue(l.Body, l.IV)
 	nl.Lower, nl.Upper = []*ir.Expr{ir.Const(0)}, []*ir.Expr{ir.Const(max(trip, 0))}
 	for _, c := range j.cs {
 		iv := ir.Add(c.exprs(l.Lower)[0], ir.Dim(nl.IV))
@@ -190,19 +185,29 @@ func (j *jammer) materialize(e *ir.Expr, b *ir.Block) (*ir.Value, bool) {
 // iteration of a loop with rows times the step. It returns the new loop
 // and the new dot loop (the copy of d).
 func (j *jammer) outer(r *ir.Op, rows int64) (*ir.Op, *ir.Op) {
+	n, nl := j.unroll(r, rows)
+	j.body(r.Loop.Body, nl.Body)
+	nl.Body.Ops = append(nl.Body.Ops, &ir.Op{Code: ir.OpYield, Pos: r.Pos})
+	return n, j.dotOp
+}
+
+// unroll makes the loop that replaces r unrolled by factor: r's bounds, a
+// step factor times r's, fresh iteration arguments for r's, and one cloner
+// per copy, which maps r's variable to the new one plus the copy's offset.
+func (j *jammer) unroll(r *ir.Op, factor int64) (*ir.Op, *ir.Loop) {
 	l := r.Loop
-	n := &ir.Op{Code: ir.OpFor, Pos: r.Pos}
-	nl := &ir.Loop{Lower: l.Lower, Upper: l.Upper, Step: l.Step * rows, Body: &ir.Block{}}
+	n := &ir.Op{Code: ir.OpFor, Pos: r.Pos, Args: r.Args}
+	nl := &ir.Loop{Lower: l.Lower, Upper: l.Upper, Step: l.Step * factor, Body: &ir.Block{}}
 	nl.IV = j.f.NewValue(ir.Index, l.IV.Name)
 	nl.IV.Def = n
 	n.Loop = nl
-	usedAsValue := false
-	l.Body.Walk(func(o *ir.Op) {
-		for _, a := range o.Args {
-			usedAsValue = usedAsValue || a == l.IV
-		}
-	})
-	for i := int64(0); i < rows; i++ {
+	for _, a := range l.IterArgs {
+		na := j.f.NewValue(a.Type, a.Name)
+		na.Def = n
+		nl.IterArgs = append(nl.IterArgs, na)
+	}
+	usedAsValue := usesValue(l.Body, l.IV)
+	for i := int64(0); i < factor; i++ {
 		c := newCloner(j.f)
 		c.ivs[l.IV] = ir.Add(ir.Dim(nl.IV), ir.Const(i*l.Step))
 		if usedAsValue {
@@ -210,9 +215,7 @@ func (j *jammer) outer(r *ir.Op, rows int64) (*ir.Op, *ir.Op) {
 		}
 		j.cs = append(j.cs, c)
 	}
-	j.body(l.Body, nl.Body)
-	nl.Body.Ops = append(nl.Body.Ops, &ir.Op{Code: ir.OpYield, Pos: r.Pos})
-	return n, j.dotOp
+	return n, nl
 }
 
 // offsetIV appends `iv + k` to the new loop's body and returns it.
@@ -343,30 +346,7 @@ func jamGroups(f *ir.Func, r, d *ir.Op, parent *ir.Block, factor int64) (*ir.Op,
 	}
 
 	j := &jammer{f: f, path: map[*ir.Op]bool{d: true}}
-	n := &ir.Op{Code: ir.OpFor, Pos: r.Pos, Args: r.Args}
-	nl := &ir.Loop{Lower: l.Lower, Upper: l.Upper, Step: l.Step * factor, Body: &ir.Block{}}
-	nl.IV = f.NewValue(ir.Index, l.IV.Name)
-	nl.IV.Def = n
-	n.Loop = nl
-	for _, a := range l.IterArgs {
-		na := f.NewValue(a.Type, a.Name)
-		na.Def = n
-		nl.IterArgs = append(nl.IterArgs, na)
-	}
-	usedAsValue := false
-	l.Body.Walk(func(o *ir.Op) {
-		for _, a := range o.Args {
-			usedAsValue = usedAsValue || a == l.IV
-		}
-	})
-	for i := int64(0); i < factor; i++ {
-		c := newCloner(f)
-		c.ivs[l.IV] = ir.Add(ir.Dim(nl.IV), ir.Const(i*l.Step))
-		if usedAsValue {
-			c.vals[l.IV] = j.offsetIV(nl, r, i*l.Step)
-		}
-		j.cs = append(j.cs, c)
-	}
+	n, nl := j.unroll(r, factor)
 	j.body(&ir.Block{Ops: append(append([]*ir.Op(nil), pre...), d)}, nl.Body)
 	for i, c := range j.cs {
 		for k, a := range l.IterArgs {

@@ -186,13 +186,9 @@ func runBench(c *cobra.Command, path string, o *benchOpts) error {
 		return &internalError{msg: err.Error()}
 	}
 	// The LLVM road, which also runs the bandwidth probe.
-	feat, err := cpuFeatures(ctx, o.march)
+	text, err := llvmFor(ctx, kernelOnly, o.march)
 	if err != nil {
 		return err
-	}
-	text, err := emit.LLVMFor(kernelOnly, feat)
-	if err != nil {
-		return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 	}
 	obj, err := nativeBuild(ctx, text, "o", o.march, openmp)
 	if err != nil {

@@ -83,13 +83,9 @@ func runBuild(c *cobra.Command, path string, o *buildOpts) error {
 	if err := emit.CheckCNames(m); err != nil {
 		return &ioError{err}
 	}
-	feat, err := cpuFeatures(c.Context(), o.march)
+	text, err := llvmFor(c.Context(), m, o.march)
 	if err != nil {
 		return err
-	}
-	text, err := emit.LLVMFor(m, feat)
-	if err != nil {
-		return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 	}
 	var header []byte
 	if o.header != "" {

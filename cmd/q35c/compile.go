@@ -115,13 +115,9 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 			return &internalError{msg: "emitting MLIR: " + err.Error()}
 		}
 	case "llvm":
-		feat, err := cpuFeatures(c.Context(), o.march)
+		text, err := llvmFor(c.Context(), m, o.march)
 		if err != nil {
 			return err
-		}
-		text, err := emit.LLVMFor(m, feat)
-		if err != nil {
-			return &internalError{msg: "emitting LLVM IR: " + err.Error()}
 		}
 		out.Write(text)
 	case "header":
