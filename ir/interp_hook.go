@@ -17,6 +17,11 @@ type Hooks struct {
 	// iteration argument (i32 values, truncated to 32 bits by the
 	// interpreter), or an error that stops execution.
 	Dot func(op *Op, val func(*Value) int64, buf func(*Buffer) []byte) ([]int64, error)
+
+	// Before, when set, runs before each top-level op of the function
+	// (index i of its body), with the storage of every parameter; an error
+	// stops execution. lpusim runs a job's matmuls there.
+	Before func(i int, mem [][]byte) error
 }
 
 // ExecWith runs f like Exec, with the hooks h computing what they cover.
@@ -35,7 +40,22 @@ func ExecWith(f *Func, mem [][]byte, h Hooks) (err error) {
 	}()
 	c := newCompiler(f, mem)
 	c.hooks = h
-	return run(c.block(f.Body.Ops))
+	if h.Before == nil {
+		return run(c.block(f.Body.Ops))
+	}
+	steps := make([][]step, len(f.Body.Ops))
+	for i, op := range f.Body.Ops {
+		steps[i] = c.block([]*Op{op})
+	}
+	for i := range steps {
+		if err := h.Before(i, mem); err != nil {
+			return err
+		}
+		if err := run(steps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dotHook compiles a dot loop into a call of Hooks.Dot: the results take
