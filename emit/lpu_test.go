@@ -22,8 +22,8 @@ const lpuPipeline = "canonicalize,systolic,canonicalize,dot{groups=1}"
 // kernels of testdata/dot are parsed by mlir-opt but not pinned: their
 // per-lane arrays take half a megabyte).
 var lpuGoldens = []struct{ src, golden string }{
-	{"../examples/matmul_q35.q35", "../testdata/golden/examples/matmul_q35.lpu"},
-	{"../examples/matmul_i8_i4.q35", "../testdata/golden/examples/matmul_i8_i4.lpu"},
+	{"../examples/matmul_q35.q35", "../testdata/golden/examples/matmul_q35.emit-lpu.mlir"},
+	{"../examples/matmul_i8_i4.q35", "../testdata/golden/examples/matmul_i8_i4.emit-lpu.mlir"},
 }
 
 // lpuPrograms compiles src, runs lpuPipeline and lowers every kernel.

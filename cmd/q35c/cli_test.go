@@ -23,7 +23,7 @@ func TestCLIExitCodesAndMessages(t *testing.T) {
 		{"no command args", "", []string{"compile"}, 2, "", "accepts 1 arg(s), received 0", true},
 		{"unknown flag", "", []string{"compile", "--bogus", "x.q35"}, 2, "", "unknown flag: --bogus", true},
 		{"unknown command", "", []string{"frobnicate"}, 2, "", "unknown command \"frobnicate\"", true},
-		{"bad emit level", "", []string{"compile", "--emit", "wasm", "examples/matmul_f32.q35"}, 2, "", "invalid --emit \"wasm\": want one of ast, ir, mlir, llvm, header", true},
+		{"bad emit level", "", []string{"compile", "--emit", "wasm", "examples/matmul_f32.q35"}, 2, "", "invalid --emit \"wasm\": want one of ast, ir, mlir, llvm, header, lpu", true},
 		{"harness needs mlir", "", []string{"compile", "--emit", "ir", "--harness", "examples/matmul_f32.q35"}, 2, "", "--harness needs --emit mlir", true},
 		{"missing file", "", []string{"compile", "no/such/file.q35"}, 1, "", "q35c: error: open no/such/file.q35: no such file or directory", true},
 		{"directory", "", []string{"check", "examples"}, 1, "", "examples is a directory", true},

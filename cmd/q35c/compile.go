@@ -16,7 +16,7 @@ import (
 
 // emitLevels are the stages compile can stop at, in pipeline order (as the
 // MLIR Toy tutorial's -emit).
-var emitLevels = []string{"ast", "ir", "mlir", "llvm", "header"}
+var emitLevels = []string{"ast", "ir", "mlir", "llvm", "header", "lpu"}
 
 type compileOpts struct {
 	output        string
@@ -25,6 +25,7 @@ type compileOpts struct {
 	allowOverflow bool
 	march         string
 	passes        passOpts
+	lpu           lpuOpts
 
 	// beforePasses, if set, sees the frontend's IR before the pipeline
 	// runs (bench counts the multiplies there).
@@ -35,13 +36,22 @@ func newCompileCmd() *cobra.Command {
 	o := &compileOpts{}
 	c := &cobra.Command{
 		Use:   "compile FILE|-",
-		Short: "Compile a .q35 file to MLIR or LLVM IR (or print its AST, IR or C header)",
+		Short: "Compile a .q35 file to MLIR, LLVM IR or an LPU program (or print its AST, IR or C header)",
 		Long: `compile checks FILE (or standard input for -) and writes, by --emit:
   ast     the checked AST, with every expression's type
   ir      q35c's IR of affine loop nests
   mlir    textual MLIR (func, affine, arith, memref, vector) for mlir-opt 19 (default)
   llvm    LLVM IR (llir/llvm) with one C-ABI function per kernel, for clang/llc 19
   header  a C header declaring the kernels of --emit llvm and q35c build
+  lpu     the LPU program of every kernel (docs/lpusim.md) as MLIR in an lpu
+          dialect, in generic op syntax for mlir-opt --allow-unregistered-dialect:
+          the chip, each buffer's place in SRAM, and per kernel the matrix
+          unit's matmuls (lpu.matmul: windows, decoding, tiles per plane)
+          before the vector unit's code that reads their sums. The IR goes
+          through the lpu target's passes unless --pipeline or --target says
+          otherwise; the chip is the built-in TSP-like one or --target-file,
+          the dataflow --dataflow. A kernel whose buffers do not fit the
+          chip's SRAM is an error that says how many bytes it needs.
 
 Before any pass, the INT32 overflow proof (docs/passes.md) checks every
 integer accumulator; a kernel that may overflow is refused unless
@@ -50,7 +60,7 @@ bounds proved).
 
 Between the frontend and the emitter, the IR goes through the passes that
 --pipeline (in mlir-opt's syntax) or a --target preset names; none by
-default. The IR verifier runs after every pass (--verify-each=false skips
+default (for --emit lpu, the lpu target's). The IR verifier runs after every pass (--verify-each=false skips
 it); --print-ir-after and --time-passes report on stderr.
 
 Output goes to standard output, or to the -o file, which is written
@@ -62,6 +72,7 @@ atomically: a failed compile leaves no file behind.
       --affine-super-vectorize=virtual-vector-size=8 --lower-affine
   q35c compile --harness examples/matmul_f32.q35 > run.mlir   # adds a main() that runs every kernel
   q35c compile --target cpu examples/llama70b.q35 -o llama.mlir
+  q35c compile --emit lpu --dataflow os examples/matmul_q35.q35 | mlir-opt --allow-unregistered-dialect
   q35c compile --emit ir --pipeline 'canonicalize,tile{sizes=32,64}' --print-ir-after tile examples/matmul_f32.q35`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -75,6 +86,7 @@ atomically: a failed compile leaves no file behind.
 	f.StringVar(&o.march, "march", "", "with --emit llvm, use the instructions of `CPU` (e.g. native: AVX-512 VNNI for packed dot products); default: portable IR")
 	f.BoolVar(&o.harness, "harness", false, "with --emit mlir, add a main() that fills inputs deterministically, runs every kernel and prints its outputs")
 	addPassFlags(f, &o.passes)
+	addLPUFlags(f, &o.lpu)
 	return c
 }
 
@@ -94,6 +106,10 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	}
 	if o.harness && o.emit != "mlir" {
 		return fmt.Errorf("--harness needs --emit mlir")
+	}
+	target, err := o.lpu.check(c, o.emit)
+	if err != nil {
+		return err
 	}
 	ast, m, err := o.transformed(c, path, o.emit)
 	if err != nil {
@@ -126,6 +142,10 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 			return &internalError{msg: "emitting the C header: " + err.Error()}
 		}
 		out.Write(text)
+	case "lpu":
+		if err := emitLPU(&out, m, target, o.lpu); err != nil {
+			return err
+		}
 	}
 	return writeOutput(o.output, out.Bytes(), c.OutOrStdout())
 }

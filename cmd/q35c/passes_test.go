@@ -37,7 +37,7 @@ func TestCompilePassFlags(t *testing.T) {
 		{"lpu", []string{"--target", "lpu", f}, 0, "func.func @matmul_f32", ""},
 		{"unknown target", []string{"--target", "gpu", f}, 2, "", `unknown target "gpu" (targets: cpu, lpu)`},
 		{"both", []string{"--target", "cpu", "--pipeline", "tile", f}, 2, "", "give --pipeline or --target, not both"},
-		{"ast", []string{"--target", "cpu", "--emit", "ast", f}, 2, "", "need --emit ir, mlir, llvm or header"},
+		{"ast", []string{"--target", "cpu", "--emit", "ast", f}, 2, "", "need --emit ir, mlir, llvm, header or lpu"},
 		{"bad print name", []string{"--pipeline", "tile", "--print-ir-after", "tyle", "no/such/file.q35"}, 2, "", `q35c: --print-ir-after: unknown pass "tyle" (passes: canonicalize`},
 		{"usage before input", []string{"--pipeline", "tyle", "no/such/file.q35"}, 2, "", "unknown pass"},
 		{"tiles", []string{"--emit", "ir", "--pipeline", "tile{sizes=2,3}", f}, 0, "for %j = %jt to min(%jt + 3, 32) {", ""},

@@ -22,14 +22,20 @@ type passOpts struct {
 }
 
 // pipelineFor returns the pipeline the flags name (--pipeline, a --target
-// preset), or nil when no pass flag is given. Passes run on the IR, so
-// they need --emit ir or mlir.
+// preset), or nil when no pass flag is given; --emit lpu runs the lpu
+// target's preset unless one is named. Passes run on the IR, so they need
+// an --emit level past ast.
 func (o *passOpts) pipelineFor(emit string) (*passes.Pipeline, error) {
+	if emit == "lpu" && o.pipeline == "" && o.target == "" {
+		lpu := *o
+		lpu.target = "lpu"
+		return lpu.pipelineFor(emit)
+	}
 	if o.pipeline == "" && o.target == "" && o.printIRAfter == "" && !o.timePasses {
 		return nil, nil
 	}
 	if emit == "ast" {
-		return nil, fmt.Errorf("passes run on the IR: --pipeline, --target, --print-ir-after and --time-passes need --emit ir, mlir, llvm or header")
+		return nil, fmt.Errorf("passes run on the IR: --pipeline, --target, --print-ir-after and --time-passes need --emit ir, mlir, llvm, header or lpu")
 	}
 	if name := o.printIRAfter; name != "" && name != "all" && passes.Lookup(name) == nil {
 		var names []string
