@@ -85,7 +85,7 @@ func emitLPUProgram(out *bytes.Buffer, p *ir.LPUProgram) error {
 	}
 	byBefore := map[int][]*ir.LPUMatmul{}
 	for i, mm := range p.Matmuls {
-		if mm.Sums != f.Params[p.Kernel+i] {
+		if j := p.Kernel + i; j >= len(f.Params) || mm.Sums != f.Params[j] {
 			return fmt.Errorf("%s: emit: matmul %d's stream buffer is not parameter %d of %s", mm.Pos, i, p.Kernel+i, f.Name)
 		}
 		b := min(max(mm.Before, 0), len(f.Body.Ops))
@@ -132,14 +132,14 @@ func emitMatmul(e *emitter, mm *ir.LPUMatmul, dataflow string) {
 	}
 	bufs = append(bufs, mm.Sums)
 	operands := make([]string, len(bufs))
-	types := make([]string, len(bufs))
+	typs := make([]string, len(bufs))
 	for i, b := range bufs {
 		operands[i] = "%" + b.Name
 		t, err := memRefType(b)
 		if err != nil {
 			e.failf(mm.Pos, "%v", err)
 		}
-		types[i] = t
+		typs[i] = t
 	}
 	e.line(nopos, "\"lpu.matmul\"(%s) ({", strings.Join(operands, ", "))
 	e.depth++
@@ -153,7 +153,7 @@ func emitMatmul(e *emitter, mm *ir.LPUMatmul, dataflow string) {
 	e.depth--
 	e.line(mm.Pos, "}) {dataflow = %s, group_k = %s, groups = %s, n = %s, m = %s, jam_rows = %s, lanes = %s, loops = %s} : (%s) -> ()",
 		quote(dataflow), attrI64(mm.GroupK), attrI64(mm.Groups), attrI64(mm.N), attrI64(mm.M), attrI64(mm.JamRows), attrI64(mm.Lanes),
-		loopsAttr(mm.Loops), strings.Join(types, ", "))
+		loopsAttr(mm.Loops), strings.Join(typs, ", "))
 }
 
 // chunkAttrs spells chunk i of mm's attribute dictionary's entries.
