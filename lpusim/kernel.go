@@ -3,18 +3,15 @@ package lpusim
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/q35c/q35c/ir"
 )
 
-// This file maps a kernel onto the chip (docs/lpusim.md §8). Every dot
-// loop (ir.Loop.Dot) is a matrix-unit job: from its ir.PlanDot and the
-// loops around it, the loops whose variable moves the code windows move
-// the weights (along K when they move the activations too: the groups;
-// along N otherwise: the output columns), and the others move only the
-// activations (M, the streamed rows). Everything else is vector-unit work,
-// counted in scalar operations times their executions.
+// This file reports on an LPU program (ir.LPUProgram, lowered by
+// passes.LowerLPU; docs/lpusim.md §8): every top-level op of the vector
+// unit's program is a job, whose matmuls run on the matrix unit, timed
+// from the program's tiles, while the vector unit does the rest, counted
+// in scalar operations times their executions.
 
 // DotJob is one dot loop on the matrix unit.
 type DotJob struct {
@@ -48,8 +45,9 @@ type Job struct {
 
 // KernelReport is what simulating a kernel gives.
 type KernelReport struct {
-	Kernel string `json:"kernel"`
-	Target string `json:"target"`
+	Kernel   string `json:"kernel"`
+	Target   string `json:"target"`
+	Dataflow string `json:"dataflow"`
 	// Cycles is the kernel's time, Seconds the same at the clock.
 	Cycles  int64   `json:"cycles"`
 	Seconds float64 `json:"seconds"`
@@ -72,57 +70,25 @@ type KernelReport struct {
 	Jobs             []Job `json:"jobs"`
 }
 
-// CapacityError says a kernel's buffers do not fit one chip's SRAM.
-type CapacityError struct {
-	Kernel    string
-	Needed    int64 // bytes of every buffer of the kernel
-	Available int64 // the target's SRAM bytes
-	Chips     int64 // chips whose SRAM would hold the bytes: ceil(Needed / Available)
-}
-
-func (e *CapacityError) Error() string {
-	return fmt.Sprintf("kernel %s needs %d bytes of SRAM (weights, activations and outputs), the target has %d: it would need %d chips",
-		e.Kernel, e.Needed, e.Available, e.Chips)
-}
-
-// mapping is a kernel mapped onto the chip: the jobs and each dot loop's
-// plan, which the matrix unit executes.
+// mapping is a program being reported on.
 type mapping struct {
+	p      *ir.LPUProgram
 	t      *ir.LPUTarget
 	report *KernelReport
-	plans  map[*ir.Op]*ir.DotPlan
+	stream map[*ir.Buffer]bool // the stream buffers of the sums
 }
 
-// Map times kernel f on t without executing it: jobs, cycles, traffic and
-// the SRAM it needs (a *CapacityError when it does not fit).
-func Map(f *ir.Func, t *ir.LPUTarget) (*KernelReport, error) {
-	m, err := mapKernel(f, t)
-	if err != nil {
-		return nil, err
+// Map times program p without executing it: jobs, cycles, traffic and the
+// SRAM it uses.
+func Map(p *ir.LPUProgram) *KernelReport {
+	t := p.Target
+	r := &KernelReport{Kernel: p.Func.Name, Target: t.Name, Dataflow: p.Dataflow, PeakSRAMBytes: p.SRAMBytes}
+	m := &mapping{p: p, t: t, report: r, stream: map[*ir.Buffer]bool{}}
+	for _, mm := range p.Matmuls {
+		m.stream[mm.Sums] = true
 	}
-	return m.report, nil
-}
-
-func mapKernel(f *ir.Func, t *ir.LPUTarget) (*mapping, error) {
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	r := &KernelReport{Kernel: f.Name, Target: t.Name}
-	for _, b := range f.Params {
-		r.PeakSRAMBytes += b.StorageBytes()
-	}
-	for _, tb := range f.Tables {
-		r.PeakSRAMBytes += tb.Buf.StorageBytes()
-	}
-	if r.PeakSRAMBytes > t.SRAM.Bytes {
-		return nil, &CapacityError{Kernel: f.Name, Needed: r.PeakSRAMBytes, Available: t.SRAM.Bytes, Chips: ceilDiv(r.PeakSRAMBytes, t.SRAM.Bytes)}
-	}
-	m := &mapping{t: t, report: r, plans: map[*ir.Op]*ir.DotPlan{}}
-	for _, op := range f.Body.Ops {
-		job, err := m.job(op)
-		if err != nil {
-			return nil, err
-		}
+	for i, op := range p.Func.Body.Ops {
+		job := m.job(i, op)
 		if job.VectorOps == 0 && len(job.Dots) == 0 {
 			continue // constants
 		}
@@ -131,7 +97,7 @@ func mapKernel(f *ir.Func, t *ir.LPUTarget) (*mapping, error) {
 		r.Jobs = append(r.Jobs, job)
 	}
 	m.totals()
-	return m, nil
+	return r
 }
 
 // totals sums the jobs into the report.
@@ -161,18 +127,27 @@ type nest struct {
 	loops  []*ir.Op
 	trips  []int64
 	ranges map[*ir.Value][2]int64
+	// claimed[i] is set while a loop strip-mined by loop i is open: the
+	// pair's iterations are counted in the inner loop's trip.
+	claimed []bool
+	claims  []int // per loop, the tile loop it claimed, or -1
 }
 
 func (n *nest) executions() int64 {
 	e := int64(1)
-	for _, t := range n.trips {
-		e *= t
+	for i, t := range n.trips {
+		if !n.claimed[i] {
+			e *= t
+		}
 	}
 	return e
 }
 
 // push enters loop op: its trip count is exact when its bounds are
-// constants, and the largest it can be when they depend on outer loops.
+// constants or it is strip-mined by a loop around it with constant bounds
+// (the systolic pass's tiles: for %t = a to b step T { for %i = %t to
+// min(%t + T, U) }, counted as one loop over the whole range), and the
+// largest it can be when they depend on outer loops otherwise.
 func (n *nest) push(op *ir.Op) {
 	l := op.Loop
 	bound := func(v *ir.Value) (int64, int64) { r := n.ranges[v]; return r[0], r[1] }
@@ -192,52 +167,98 @@ func (n *nest) push(op *ir.Op) {
 	if hi > lo {
 		trip = ceilDiv(hi-lo, l.Step)
 	}
+	tile := n.tileOf(l)
+	if tile >= 0 {
+		n.claimed[tile] = true
+		// The pair covers lo (the tile loop's first value) up to hi: the
+		// Range of the upper bounds is already the last tile's end, cut
+		// by the constant ones.
+	}
 	n.loops = append(n.loops, op)
 	n.trips = append(n.trips, trip)
+	n.claimed = append(n.claimed, false)
+	n.claims = append(n.claims, tile)
 	n.ranges[l.IV] = [2]int64{lo, max(lo, hi-1)}
 }
 
-func (n *nest) pop() {
-	n.loops, n.trips = n.loops[:len(n.loops)-1], n.trips[:len(n.trips)-1]
+// tileOf returns the index of the loop that strip-mines l, or -1: l starts
+// at that loop's variable, every non-constant upper bound is the variable
+// plus its step, and l's step divides it.
+func (n *nest) tileOf(l *ir.Loop) int {
+	if len(l.Lower) != 1 || l.Lower[0].Kind != ir.ExprDim {
+		return -1
+	}
+	for i, op := range n.loops {
+		t := op.Loop
+		if t.IV != l.Lower[0].Dim || n.claimed[i] || t.Step%l.Step != 0 {
+			continue
+		}
+		for _, e := range t.Lower {
+			if _, ok := e.IsConst(); !ok {
+				return -1
+			}
+		}
+		for _, e := range t.Upper {
+			if _, ok := e.IsConst(); !ok {
+				return -1
+			}
+		}
+		for _, e := range l.Upper {
+			if _, ok := e.IsConst(); ok {
+				continue
+			}
+			dims := e.Dims(nil)
+			at := func(x int64) int64 { return e.Eval(func(*ir.Value) int64 { return x }) }
+			if len(dims) != 1 || dims[0] != t.IV || at(0) != t.Step || at(1) != t.Step+1 || at(100) != t.Step+100 {
+				return -1
+			}
+		}
+		return i
+	}
+	return -1
 }
 
-// job maps one top-level op.
-func (m *mapping) job(op *ir.Op) (Job, error) {
+func (n *nest) pop() {
+	last := len(n.loops) - 1
+	if tile := n.claims[last]; tile >= 0 {
+		n.claimed[tile] = false
+	}
+	n.loops, n.trips, n.claimed, n.claims = n.loops[:last], n.trips[:last], n.claimed[:last], n.claims[:last]
+}
+
+// job reports on top-level op i: its matmuls and its vector work.
+func (m *mapping) job(i int, op *ir.Op) Job {
 	j := Job{Pos: op.Pos.String()}
-	n := &nest{ranges: map[*ir.Value][2]int64{}}
-	if err := m.walk(op, n, &j); err != nil {
-		return j, err
+	for _, mm := range m.p.Matmuls {
+		if mm.Before == i {
+			d := m.dot(mm)
+			j.Dots = append(j.Dots, d)
+			j.MatrixCycles += d.Timing.Cycles
+		}
 	}
-	for _, d := range j.Dots {
-		j.MatrixCycles += d.Timing.Cycles
-	}
+	m.walk(op, &nest{ranges: map[*ir.Value][2]int64{}}, &j)
 	j.VectorCycles = VectorCycles(m.t, j.VectorOps)
 	j.Cycles = max(j.MatrixCycles, j.VectorCycles)
-	return j, nil
+	return j
 }
 
-// walk counts op's vector work and maps its dot loops.
-func (m *mapping) walk(op *ir.Op, n *nest, j *Job) error {
+// walk counts op's vector work: every op but constants, yields, loops
+// and the reads of the matrix unit's sums, which arrive on streams.
+func (m *mapping) walk(op *ir.Op, n *nest, j *Job) {
 	switch op.Code {
 	case ir.OpConst, ir.OpYield:
-		return nil
+		return
 	case ir.OpFor:
-		if op.Loop.Dot {
-			d, err := m.dot(op, n)
-			if err != nil {
-				return err
-			}
-			j.Dots = append(j.Dots, d)
-			return nil
-		}
 		n.push(op)
 		defer n.pop()
 		for _, o := range op.Loop.Body.Ops {
-			if err := m.walk(o, n, j); err != nil {
-				return err
-			}
+			m.walk(o, n, j)
 		}
-		return nil
+		return
+	case ir.OpLoad:
+		if m.stream[op.Buf] {
+			return
+		}
 	}
 	e := n.executions()
 	j.VectorOps += e
@@ -247,7 +268,6 @@ func (m *mapping) walk(op *ir.Op, n *nest, j *Job) error {
 	case ir.OpStore:
 		m.report.SRAMWrittenBytes += e * elemBytes(op.Buf)
 	}
-	return nil
 }
 
 // elemBytes is the SRAM bytes one access of b moves (a byte for packed i4).
@@ -256,70 +276,19 @@ func elemBytes(b *ir.Buffer) int64 {
 	return max(1, int64(st.Bits/8))
 }
 
-// dot maps the dot loop op inside the loops n.
-func (m *mapping) dot(op *ir.Op, n *nest) (DotJob, error) {
-	p, err := ir.PlanDot(op)
-	if err != nil {
-		return DotJob{}, fmt.Errorf("%s: a dot loop the matrix unit cannot run: %v", op.Pos, err)
-	}
-	m.plans[op] = p
-	groupK, rowsJam, lanes := weightColumn(p, len(op.Loop.IterArgs))
-	codeVars, actVars := map[*ir.Value]bool{}, map[*ir.Value]bool{}
-	for _, c := range p.Chunks {
-		for _, v := range c.Codes.Var.Dims(nil) {
-			codeVars[v] = true
-		}
-		for _, v := range c.Acts.Var.Dims(nil) {
-			actVars[v] = true
-		}
-	}
-	s := MatrixShape{GroupK: groupK, Groups: 1, N: 1, M: rowsJam}
-	weightExecs := int64(1)
-	for i, l := range n.loops {
-		iv, trip := l.Loop.IV, n.trips[i]
-		switch {
-		case codeVars[iv] && actVars[iv]:
-			s.Groups *= trip
-			weightExecs *= trip
-		case codeVars[iv]:
-			s.N *= trip
-			weightExecs *= trip
-		default:
-			s.M *= trip
-		}
-	}
-	d := DotJob{Pos: op.Pos.String(), Shape: s, Executions: n.executions()}
-	d.MACs = d.Executions * lanes
-	d.Timing = MatrixCycles(m.t, s)
-	d.WeightBytes = weightExecs * windowBytes(p, func(c *ir.DotChunk) ir.DotWindow { return c.Codes })
-	d.ActivationBytes = (s.M / rowsJam) * s.Groups * windowBytes(p, func(c *ir.DotChunk) ir.DotWindow { return c.Acts }) * d.Timing.TilesN
-	return d, nil
-}
-
-// weightColumn finds the weight columns of one execution of a dot loop:
-// accumulators whose chunks decode the same codes from the same bytes are
-// one column streamed with several activation rows (rows jammed or
-// written out). It returns the rows one column of distinct codes holds
-// (groupK), the most accumulators sharing one (the rows streamed per
-// execution) and every product of the execution (lanes).
-func weightColumn(p *ir.DotPlan, accs int) (groupK, rows, lanes int64) {
-	keys := make([]strings.Builder, accs)
-	lanesOf := make([]int64, accs)
-	for _, c := range p.Chunks {
-		fmt.Fprintf(&keys[c.Acc], "%s@%s+%d:%d:%v:%v:%v;", c.Codes.Buf.Name, exprKey(c.Codes.Var), c.Codes.Off, c.Lanes, c.Pieces, c.Flip, c.Bias)
-		lanesOf[c.Acc] += int64(c.Lanes)
-		lanes += int64(c.Lanes)
-	}
-	count := map[string]int64{}
-	for i := range keys {
-		k := keys[i].String()
-		if count[k] == 0 {
-			groupK += lanesOf[i]
-		}
-		count[k]++
-		rows = max(rows, count[k])
-	}
-	return groupK, rows, lanes
+// dot reports on one matmul.
+func (m *mapping) dot(mm *ir.LPUMatmul) DotJob {
+	s := MatrixShape{GroupK: mm.GroupK, Groups: mm.Groups, N: mm.N, M: mm.M * mm.JamRows}
+	d := DotJob{Pos: mm.Pos.String(), Shape: s, Executions: mm.Groups * mm.N * mm.M}
+	d.MACs = d.Executions * mm.Lanes
+	d.Timing = ProgramCycles(m.t, m.p.Dataflow, mm)
+	codes := windowBytes(mm.Plan, func(c *ir.DotChunk) ir.DotWindow { return c.Codes })
+	acts := windowBytes(mm.Plan, func(c *ir.DotChunk) ir.DotWindow { return c.Acts })
+	// Weights are read once per tile that holds them: once (ws), or once
+	// per tile of rows (os); activations once per tile column.
+	d.WeightBytes = mm.Groups * mm.N * codes * d.Timing.TilesM
+	d.ActivationBytes = mm.M * mm.Groups * acts * d.Timing.TilesN
+	return d
 }
 
 // exprKey prints an affine expression over value IDs.

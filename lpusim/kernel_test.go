@@ -1,7 +1,6 @@
 package lpusim
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,22 +12,23 @@ import (
 	"github.com/q35c/q35c/passes"
 )
 
-// The tests below compile kernels with the frontend and the dot pass, as
-// q35c sim does (test code may import them; lpusim itself does not).
+// The tests below compile kernels with the frontend and lower them with
+// the lpu target's pipeline and passes.LowerLPU, as q35c sim does (test
+// code may import them; lpusim itself does not).
 
 // compiled returns path's kernels before any pass (the reference) and
-// after canonicalize,dot{groups=1}.
-func compiled(t testing.TB, path string) (ref, sim *ir.Module) {
+// lowered for the built-in chip, weight-stationary.
+func compiled(t testing.TB, path string) (ref *ir.Module, progs []*ir.LPUProgram) {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return compiledSource(t, path, src)
+	return compiledSource(t, path, src, ir.DefaultLPU(), "ws")
 }
 
-// compiledSource is compiled for a source text.
-func compiledSource(t testing.TB, path string, src []byte) (ref, sim *ir.Module) {
+// compiledSource is compiled for a source text, a chip and a dataflow.
+func compiledSource(t testing.TB, path string, src []byte, chip *ir.LPUTarget, dataflow string) (ref *ir.Module, progs []*ir.LPUProgram) {
 	t.Helper()
 	compile := func() *ir.Module {
 		_, m, d := frontend.Compile(path, src)
@@ -37,15 +37,34 @@ func compiledSource(t testing.TB, path string, src []byte) (ref, sim *ir.Module)
 		}
 		return m
 	}
-	ref, sim = compile(), compile()
-	p, err := passes.Parse("canonicalize,dot{groups=1}")
+	ref, sim := compile(), compile()
+	p, err := passes.Parse(passes.LPUPipeline(chip, dataflow))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Run(sim, nil); err != nil {
 		t.Fatal(err)
 	}
-	return ref, sim
+	for _, f := range sim.Funcs {
+		prog, err := passes.LowerLPU(f, chip, dataflow)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		progs = append(progs, prog)
+	}
+	return ref, progs
+}
+
+// program returns the program of kernel name.
+func program(t testing.TB, progs []*ir.LPUProgram, name string) *ir.LPUProgram {
+	t.Helper()
+	for _, p := range progs {
+		if p.Func.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no kernel %s", name)
+	return nil
 }
 
 // simKernels are the kernels the functional tests simulate: every dot
@@ -56,20 +75,21 @@ var simKernels = []string{"../testdata/dot/accept.q35", "../examples/matmul_q35.
 // outputs differ from ir.Exec's on the kernel before any pass.
 func mismatch(t *testing.T, path string) string {
 	t.Helper()
-	ref, sim := compiled(t, path)
-	return mismatchIn(t, ref, sim)
+	ref, progs := compiled(t, path)
+	return mismatchIn(t, ref, progs)
 }
 
 // mismatchIn is mismatch for compiled modules.
-func mismatchIn(t *testing.T, ref, sim *ir.Module) string {
+func mismatchIn(t *testing.T, ref *ir.Module, progs []*ir.LPUProgram) string {
 	t.Helper()
-	for _, f := range sim.Funcs {
-		want := ir.GeneratedMemory(ref.Func(f.Name))
-		if err := ir.Exec(ref.Func(f.Name), want); err != nil {
+	for _, p := range progs {
+		f := ref.Func(p.Func.Name)
+		want := ir.GeneratedMemory(f)
+		if err := ir.Exec(f, want); err != nil {
 			t.Fatal(err)
 		}
 		got := ir.GeneratedMemory(f)
-		if _, err := Simulate(f, ir.DefaultLPU(), got); err != nil {
+		if err := Run(p, got); err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
 		for i, b := range f.Params {
@@ -93,7 +113,7 @@ func TestSimulateMatchesInterpreter(t *testing.T) {
 // A matrix unit that decodes codes wrongly is caught by the same
 // comparison: each mutation makes some kernel differ.
 func TestSimulateCatchesDecodeMutations(t *testing.T) {
-	defer func() { decodeLane = decode }()
+	defer func() { decodeLane = nil }()
 	mutations := map[string]func(c *ir.DotChunk, w []byte, l int) int32{
 		"no flip": func(c *ir.DotChunk, w []byte, l int) int32 {
 			saved := c.Flip[l]
@@ -125,16 +145,14 @@ func TestSimulateCatchesDecodeMutations(t *testing.T) {
 	}
 }
 
-// matmul_q35 (M 4, K 256 in groups of 128, N 16) on the built-in chip:
+// matmul_q35 (M 4, K 256 in groups of 128, N 16) on the built-in chip,
+// weight-stationary:
 // one 256×16 tile, 256 + 4 + 256 + 16 = 532 cycles; 4·16·256 MACs; SRAM
 // reads of 16 columns × 16 blocks × 7 bytes of codes, 4 × 256 activation
 // bytes and 4·16·2 groups·2 f32 scales; 4·16 f32 outputs written.
 func TestMapMatmulQ35ByHand(t *testing.T) {
-	_, sim := compiled(t, "../examples/matmul_q35.q35")
-	r, err := Map(sim.Func("matmul_q35"), ir.DefaultLPU())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, progs := compiled(t, "../examples/matmul_q35.q35")
+	r := Map(program(t, progs, "matmul_q35"))
 	if len(r.Jobs) != 1 || len(r.Jobs[0].Dots) != 1 {
 		t.Fatalf("jobs: %+v", r.Jobs)
 	}
@@ -154,7 +172,9 @@ func TestMapMatmulQ35ByHand(t *testing.T) {
 		{"activation bytes", d.ActivationBytes, 4 * 256},
 		{"SRAM read", r.SRAMReadBytes, 16*16*7 + 4*256 + 4*16*2*2*4},
 		{"SRAM written", r.SRAMWrittenBytes, 4 * 16 * 4},
-		{"peak SRAM", r.PeakSRAMBytes, 4*256 + 16*16*7 + 2*16*2*4 + 4*16*4},
+		// A 1024, W 1792 (from 1280), Se 128 (from 3200), So 128
+		// (from 3520), C 256 (from 3840): each on a 320-byte row.
+		{"peak SRAM", r.PeakSRAMBytes, 3840 + 4*16*4},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -173,7 +193,7 @@ func TestMapMatmulQ35ByHand(t *testing.T) {
 // (q35_batch: 16 rows jammed, twice) stream as M; three accumulators over
 // different codes of the same bytes are one column of 3K rows.
 func TestMapRowsAndColumns(t *testing.T) {
-	_, sim := compiled(t, "../testdata/dot/accept.q35")
+	_, progs := compiled(t, "../testdata/dot/accept.q35")
 	for _, tt := range []struct {
 		kernel string
 		want   MatrixShape
@@ -183,29 +203,10 @@ func TestMapRowsAndColumns(t *testing.T) {
 		{"q35_batch", MatrixShape{GroupK: 128, Groups: 2, N: 8, M: 32}},
 		{"three", MatrixShape{GroupK: 3 * 256, Groups: 1, N: 8, M: 1}},
 	} {
-		r, err := Map(sim.Func(tt.kernel), ir.DefaultLPU())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := Map(program(t, progs, tt.kernel))
 		if got := r.Jobs[0].Dots[0].Shape; got != tt.want {
 			t.Errorf("%s: %+v, want %+v", tt.kernel, got, tt.want)
 		}
-	}
-}
-
-// A kernel whose buffers exceed the SRAM is refused with the bytes it
-// needs, the bytes there are and the chips it would take.
-func TestMapCapacity(t *testing.T) {
-	_, sim := compiled(t, "../examples/matmul_q35.q35")
-	small := ir.DefaultLPU()
-	small.SRAM.Bytes, small.SRAM.Banks = 1024, 1
-	_, err := Simulate(sim.Func("matmul_q35"), small, ir.GeneratedMemory(sim.Func("matmul_q35")))
-	var ce *CapacityError
-	if !errors.As(err, &ce) || ce.Needed != 3328 || ce.Available != 1024 || ce.Chips != 4 {
-		t.Fatalf("err = %v (%+v)", err, ce)
-	}
-	if !strings.Contains(err.Error(), "needs 3328 bytes of SRAM") || !strings.Contains(err.Error(), "would need 4 chips") {
-		t.Errorf("message: %v", err)
 	}
 }
 
@@ -233,15 +234,11 @@ func TestSimulateRandomShapes(t *testing.T) {
 				"const N = 16\n", fmt.Sprintf("const N = %d\n", n)).Replace(string(text))
 			name := fmt.Sprintf("%s M=%d K=%d N=%d", path, m, k, n)
 			t.Log(name)
-			ref, sim := compiledSource(t, name, []byte(src))
-			if f := mismatchIn(t, ref, sim); f != "" {
+			ref, progs := compiledSource(t, name, []byte(src), ir.DefaultLPU(), "ws")
+			if f := mismatchIn(t, ref, progs); f != "" {
 				t.Errorf("%s: %s differs from the interpreter", name, f)
 			}
-			r, err := Map(sim.Funcs[0], ir.DefaultLPU())
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := r.Jobs[0].Dots[0]
+			d := Map(progs[0]).Jobs[0].Dots[0]
 			if d.Shape != (MatrixShape{GroupK: 128, Groups: k / 128, N: n, M: m}) || d.Timing.TilesN != ceilDiv(n, 320) || d.Timing.TilesK != ceilDiv(k/128, 2) {
 				t.Errorf("%s: %+v, %+v", name, d.Shape, d.Timing)
 			}
@@ -252,13 +249,121 @@ func TestSimulateRandomShapes(t *testing.T) {
 // Simulating the 3.5-bit 8192×8192 LLaMA layer at M = 1, executed and
 // timed (docs/lpusim.md §8).
 func BenchmarkSimulateQ35Layer(b *testing.B) {
-	_, sim := compiled(b, "../examples/llama70b.q35")
-	f := sim.Func("matmul_q35_m1")
-	mem := ir.GeneratedMemory(f)
+	ref, progs := compiled(b, "../examples/llama70b.q35")
+	p := program(b, progs, "matmul_q35_m1")
+	mem := ir.GeneratedMemory(ref.Func("matmul_q35_m1"))
 	b.ResetTimer()
 	for range b.N {
-		if _, err := Simulate(f, ir.DefaultLPU(), mem); err != nil {
+		Map(p)
+		if err := Run(p, mem); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Output-stationary programs compute the same sums: every kernel
+// simulates bit-identical to the interpreter. matmul_q35 by hand: one fold
+// per group (2) of the 4 × 16 outputs, each 128 positions streamed (the
+// SRAM gives 22,222 bytes per cycle per plane, far more than 20 × 128) plus
+// 4 + 16 cycles of fill and drain, 148 cycles, on planes 0 and 1 at once.
+func TestSimulateOutputStationary(t *testing.T) {
+	for _, path := range simKernels {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, progs := compiledSource(t, path, src, ir.DefaultLPU(), "os")
+		if k := mismatchIn(t, ref, progs); k != "" {
+			t.Errorf("%s: kernel %s differs from the interpreter (os)", path, k)
+		}
+	}
+	_, progs := compiledSource(t, "q35", mustRead(t, "../examples/matmul_q35.q35"), ir.DefaultLPU(), "os")
+	p := program(t, progs, "matmul_q35")
+	if len(p.Matmuls[0].Tiles) != 2 || p.Matmuls[0].Tiles[1].Plane != 1 {
+		t.Fatalf("tiles %+v", p.Matmuls[0].Tiles)
+	}
+	d := Map(p).Jobs[0].Dots[0]
+	if d.Timing.Cycles != 148 || d.Timing.StreamCycles != 2*148 || d.Timing.LoadCycles != 0 || d.Timing.TilesK != 2 {
+		t.Errorf("timing %+v, want 148 cycles, 2 × 148 streaming", d.Timing)
+	}
+	if d.WeightBytes != 16*16*7 || d.ActivationBytes != 4*256 {
+		t.Errorf("weight bytes %d, activation bytes %d", d.WeightBytes, d.ActivationBytes)
+	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// smallChip is the built-in chip with rows × cols planes (and no stated
+// peak), so that shapes of a few hundred weights make many tiles.
+func smallChip(rows, cols, planes int64) *ir.LPUTarget {
+	c := ir.DefaultLPU()
+	c.Matrix.Rows, c.Matrix.Cols, c.Matrix.Planes, c.PeakINT8TOPS = rows, cols, planes, 0
+	return c
+}
+
+// The systolic pass strip-mines the column loop (and, when a plane holds
+// fewer groups than the kernel has, the group loop); the lowering takes
+// each tile loop and the loop it bounds as one range, so the matmul has
+// the kernel's shape, the program's tiles are the chip's, and the result
+// is bit-identical. The timing of the program's tiles is MatrixCycles's
+// closed form of the same model.
+func TestLowerSystolicTiles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 13))
+	for _, chip := range []*ir.LPUTarget{smallChip(128, 8, 3), smallChip(64, 5, 2), smallChip(320, 320, 4), smallChip(200, 7, 1)} {
+		for range 2 {
+			m, k, n := 1+rng.Int64N(9), 128*(1+rng.Int64N(4)), 1+rng.Int64N(40)
+			src := strings.NewReplacer("const M = 4\n", fmt.Sprintf("const M = %d\n", m),
+				"const K = 256\n", fmt.Sprintf("const K = %d\n", k),
+				"const N = 16\n", fmt.Sprintf("const N = %d\n", n)).Replace(string(mustRead(t, "../examples/matmul_q35.q35")))
+			name := fmt.Sprintf("%dx%d×%d M=%d K=%d N=%d", chip.Matrix.Rows, chip.Matrix.Cols, chip.Matrix.Planes, m, k, n)
+			ref, progs := compiledSource(t, name, []byte(src), chip, "ws")
+			if f := mismatchIn(t, ref, progs); f != "" {
+				t.Errorf("%s: %s differs from the interpreter", name, f)
+			}
+			mm := progs[0].Matmuls[0]
+			if mm.Groups != k/128 || mm.N != n || mm.M != m {
+				t.Errorf("%s: loops %+v, groups %d, N %d, M %d", name, mm.Loops, mm.Groups, mm.N, mm.M)
+			}
+			r := Map(progs[0])
+			d := r.Jobs[0].Dots[0]
+			if want := MatrixCycles(chip, d.Shape); d.Timing != want {
+				t.Errorf("%s: program timing %+v, closed form %+v", name, d.Timing, want)
+			}
+			// The vector unit's work is counted exactly through the
+			// strip-mined loops: as many ops as without systolic.
+			plain := lowerWith(t, name, []byte(src), chip, "canonicalize,dot{groups=1}")
+			if got, want := r.VectorOps, Map(plain).VectorOps; got != want {
+				t.Errorf("%s: %d vector ops, %d without the systolic tiles", name, got, want)
+			}
+		}
+	}
+}
+
+// lowerWith lowers the first kernel of src after pipeline instead of the
+// lpu target's.
+func lowerWith(t *testing.T, path string, src []byte, chip *ir.LPUTarget, pipeline string) *ir.LPUProgram {
+	t.Helper()
+	_, m, d := frontend.Compile(path, src)
+	if d.HasErrors() {
+		t.Fatalf("%s: %v", path, d)
+	}
+	pl, err := passes.Parse(pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.Run(m, nil); err != nil {
+		t.Fatal(err)
+	}
+	p, err := passes.LowerLPU(m.Funcs[0], chip, "ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

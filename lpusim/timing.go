@@ -30,6 +30,7 @@ func (s MatrixShape) K() int64 { return s.Groups * s.GroupK }
 type MatrixTiming struct {
 	TilesK int64 `json:"tiles_k"` // weight tiles along K
 	TilesN int64 `json:"tiles_n"` // weight tiles along N
+	TilesM int64 `json:"tiles_m"` // tiles of streamed rows: 1 weight-stationary
 	// LoadCycles and StreamCycles add up every tile's weight load and
 	// its M + rows + cols cycles of fill, stream and drain, over all planes.
 	LoadCycles   int64 `json:"load_cycles"`
@@ -43,9 +44,10 @@ type MatrixTiming struct {
 // columns used along N).
 type tileRun struct{ size, count int64 }
 
-// kTiles cuts the K rows of s into tiles of whole groups: floor(R/GroupK)
-// groups per tile when a group fits the plane, else ceil(GroupK/R) tiles
-// per group, the last one partial.
+// kTiles cuts the K rows of s into tiles of whole groups, in order:
+// floor(R/GroupK) groups per tile when a group fits the plane, else
+// ceil(GroupK/R) tiles per group, the last one partial (as
+// passes.LowerLPU deals them).
 func kTiles(s MatrixShape, rows int64) []tileRun {
 	if s.GroupK <= rows {
 		per := rows / s.GroupK
@@ -55,9 +57,17 @@ func kTiles(s MatrixShape, rows int64) []tileRun {
 		}
 		return runs
 	}
-	runs := []tileRun{{rows, s.Groups * (s.GroupK / rows)}}
-	if rest := s.GroupK % rows; rest > 0 {
-		runs = append(runs, tileRun{rest, s.Groups})
+	rest := s.GroupK % rows
+	if rest == 0 {
+		return []tileRun{{rows, s.Groups * (s.GroupK / rows)}}
+	}
+	if s.Groups*(s.GroupK/rows+1) > maxDealtTiles {
+		// Too many to list: MatrixCycles bounds them without dealing.
+		return []tileRun{{rows, s.Groups * (s.GroupK / rows)}, {rest, s.Groups}}
+	}
+	var runs []tileRun
+	for range s.Groups {
+		runs = append(runs, tileRun{rows, s.GroupK / rows}, tileRun{rest, 1})
 	}
 	return runs
 }
@@ -97,6 +107,7 @@ func MatrixCycles(t *ir.LPUTarget, s MatrixShape) MatrixTiming {
 		return mt
 	}
 	ks, ns := kTiles(s, t.Matrix.Rows), nTiles(s.N, t.Matrix.Cols)
+	mt.TilesM = 1
 	var longest int64
 	for _, kr := range ks {
 		mt.TilesK += kr.count
@@ -152,4 +163,51 @@ func dealTiles(t *ir.LPUTarget, ks, ns []tileRun, m int64) int64 {
 // ceil(ops / lanes), every lane busy every cycle (an optimistic bound).
 func VectorCycles(t *ir.LPUTarget, ops int64) int64 {
 	return ceilDiv(ops, t.Vector.Lanes)
+}
+
+// OSFoldCycles is one output-stationary fold on a plane: k positions of
+// one group streamed through rows × cols accumulating outputs, k cycles
+// unless the SRAM cannot feed the (rows + cols) × k operands that fast
+// with every plane busy, plus rows + cols cycles of fill and drain.
+func OSFoldCycles(t *ir.LPUTarget, k, rows, cols int64) int64 {
+	m := t.Matrix
+	opBytes := (m.OperandBits + 7) / 8
+	perCycle := t.SRAM.BandwidthBytesPerS / (t.ClockMHz * 1e6) / float64(m.Planes)
+	return max(k, int64(math.Ceil(float64((rows+cols)*k*opBytes)/perCycle))) + rows + cols
+}
+
+// ProgramCycles times a matmul's tiles as the program deals them to the
+// planes. Weight-stationary, an r×c tile (r positions along K, c columns)
+// with every one of the M × JamRows rows streamed through costs
+//
+//	TileLoadCycles(r, c) + rows + r + c
+//
+// output-stationary, a fold of one group's k positions over a tile of
+// rows × c outputs costs OSFoldCycles(k, rows, c) (LoadCycles stays 0).
+// A plane runs its tiles one after another; the unit is busy until its
+// busiest plane is done.
+func ProgramCycles(t *ir.LPUTarget, dataflow string, mm *ir.LPUMatmul) MatrixTiming {
+	var mt MatrixTiming
+	planes := make([]int64, t.Matrix.Planes)
+	ks, ns, ms := map[[2]int64]bool{}, map[[2]int64]bool{}, map[[2]int64]bool{}
+	for _, tl := range mm.Tiles {
+		r, c, rows := tl.K1-tl.K0, tl.N1-tl.N0, (tl.M1-tl.M0)*mm.JamRows
+		ks[[2]int64{tl.K0, tl.K1}], ns[[2]int64{tl.N0, tl.N1}], ms[[2]int64{tl.M0, tl.M1}] = true, true, true
+		var cost int64
+		if dataflow == "os" {
+			cost = OSFoldCycles(t, r, rows, c)
+			mt.StreamCycles += cost
+		} else {
+			load := TileLoadCycles(t, r, c)
+			cost = load + rows + r + c
+			mt.LoadCycles += load
+			mt.StreamCycles += rows + r + c
+		}
+		planes[tl.Plane] += cost
+	}
+	mt.TilesK, mt.TilesN, mt.TilesM = int64(len(ks)), int64(len(ns)), int64(len(ms))
+	for _, p := range planes {
+		mt.Cycles = max(mt.Cycles, p)
+	}
+	return mt
 }

@@ -26,24 +26,24 @@ func TestMatrixCyclesByHand(t *testing.T) {
 	}{
 		// One full tile: 320 + 1 + 320 + 320.
 		{"320x320 M=1", onePlane(), MatrixShape{GroupK: 320, Groups: 1, N: 320, M: 1},
-			MatrixTiming{TilesK: 1, TilesN: 1, LoadCycles: 320, StreamCycles: 641, Cycles: 961}},
+			MatrixTiming{TilesK: 1, TilesN: 1, TilesM: 1, LoadCycles: 320, StreamCycles: 641, Cycles: 961}},
 		// A group of 640 is 2 tiles of 320 rows, each 320 + 4 + 320 + 320 = 964.
 		{"640x320 M=4", onePlane(), MatrixShape{GroupK: 640, Groups: 1, N: 320, M: 4},
-			MatrixTiming{TilesK: 2, TilesN: 1, LoadCycles: 640, StreamCycles: 1288, Cycles: 1928}},
+			MatrixTiming{TilesK: 2, TilesN: 1, TilesM: 1, LoadCycles: 640, StreamCycles: 1288, Cycles: 1928}},
 		// On four planes the two tiles run side by side.
 		{"640x320 M=4 on 4 planes", fourPlanes(), MatrixShape{GroupK: 640, Groups: 1, N: 320, M: 4},
-			MatrixTiming{TilesK: 2, TilesN: 1, LoadCycles: 640, StreamCycles: 1288, Cycles: 964}},
+			MatrixTiming{TilesK: 2, TilesN: 1, TilesM: 1, LoadCycles: 640, StreamCycles: 1288, Cycles: 964}},
 		// Five groups of 128: 2 groups (256 rows) per tile, so tiles of 256,
 		// 256 and 128 rows: (256+4+256+320) × 2 + (128+4+128+320) = 2252.
 		{"5 groups of 128, M=4", onePlane(), MatrixShape{GroupK: 128, Groups: 5, N: 320, M: 4},
-			MatrixTiming{TilesK: 3, TilesN: 1, LoadCycles: 640, StreamCycles: 1612, Cycles: 2252}},
+			MatrixTiming{TilesK: 3, TilesN: 1, TilesM: 1, LoadCycles: 640, StreamCycles: 1612, Cycles: 2252}},
 		// A partial tile uses only its 100 rows and 50 columns: 100 + 1 + 100 + 50.
 		{"partial 100x50", onePlane(), MatrixShape{GroupK: 100, Groups: 1, N: 50, M: 1},
-			MatrixTiming{TilesK: 1, TilesN: 1, LoadCycles: 100, StreamCycles: 151, Cycles: 251}},
+			MatrixTiming{TilesK: 1, TilesN: 1, TilesM: 1, LoadCycles: 100, StreamCycles: 151, Cycles: 251}},
 		// 700 columns: tiles of 320, 320 and 60 columns, M = 2; on 4 planes
 		// the longest is a full tile, 320 + 2 + 320 + 320 = 962.
 		{"320x700 on 4 planes", fourPlanes(), MatrixShape{GroupK: 320, Groups: 1, N: 700, M: 2},
-			MatrixTiming{TilesK: 1, TilesN: 3, LoadCycles: 960, StreamCycles: 642 + 642 + 382, Cycles: 962}},
+			MatrixTiming{TilesK: 1, TilesN: 3, TilesM: 1, LoadCycles: 960, StreamCycles: 642 + 642 + 382, Cycles: 962}},
 		// Nothing to do.
 		{"empty", onePlane(), MatrixShape{GroupK: 320, Groups: 0, N: 320, M: 1}, MatrixTiming{}},
 	}

@@ -3,6 +3,8 @@ package passes
 import (
 	"fmt"
 	"strings"
+
+	"github.com/q35c/q35c/ir"
 )
 
 // Pipeline is an ordered list of passes with their options.
@@ -165,8 +167,17 @@ type Target struct {
 var targets = []Target{
 	{Name: "cpu", Pipeline: "canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16},parallelize",
 		Doc: "host CPU through mlir-opt and LLVM: clean up, tile the outer loop band by 64, clean up, pack quantized group dot products (vpdpbusd), vectorize other innermost loops by 16 lanes, run independent outer loops on threads (affine.parallel)"},
-	{Name: "lpu", Pipeline: "canonicalize,systolic,canonicalize",
-		Doc: "the LPU's 320x320 systolic array: clean up, map matmul nests onto the array (weight-stationary), clean up; the MLIR is the mapped loop nest, which runs on the host"},
+	{Name: "lpu", Pipeline: "canonicalize,systolic,canonicalize,dot{groups=1}",
+		Doc: "the LPU's 320x320 systolic array: clean up, map matmul nests onto the array (weight-stationary), clean up, mark the group dot products the matrix unit runs; --emit lpu then lowers to the LPU program (passes.LowerLPU), other levels emit the mapped loop nest, which runs on the host"},
+}
+
+// LPUPipeline is the lpu target's pipeline for chip t and a dataflow (ws
+// or os): systolic maps onto t's planes, and dot marks the loops the
+// matrix unit runs (rows may be jammed; groups are not, so that one
+// execution of a dot loop is one group of sums the vector unit scales).
+// passes.LowerLPU lowers what it gives.
+func LPUPipeline(t *ir.LPUTarget, dataflow string) string {
+	return fmt.Sprintf("canonicalize,systolic{rows=%d cols=%d dataflow=%s},canonicalize,dot{groups=1}", t.Matrix.Rows, t.Matrix.Cols, dataflow)
 }
 
 // Targets returns the preset targets.

@@ -115,7 +115,7 @@ func TestParseBad(t *testing.T) {
 func TestTargets(t *testing.T) {
 	for name, want := range map[string]string{
 		"cpu": "canonicalize,tile{size=64},canonicalize,dot,vectorize{width=16},parallelize",
-		"lpu": "canonicalize,systolic,canonicalize",
+		"lpu": "canonicalize,systolic,canonicalize,dot{groups=1}",
 	} {
 		if text, err := TargetPipeline(name); err != nil || text != want {
 			t.Errorf("%s: %q, %v; want %q", name, text, err, want)

@@ -29,6 +29,7 @@ type simOpts struct {
 
 	// sim KERNEL.q35
 	kernel     string
+	dataflow   string
 	check      bool
 	timingOnly bool
 	report     string
@@ -40,11 +41,13 @@ func newSimCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "sim KERNEL.q35 | --model NAME",
 		Short: "Simulate kernels on an LPU-like chip bit-exactly with cycle counts, or project a model's decode speed",
-		Long: `sim KERNEL.q35 compiles every kernel of the file (or --kernel), runs the
-dot pass (canonicalize,dot{groups=1}) and simulates each on the chip: every
-dot loop is a weight-stationary job for the matrix unit, which decodes the
-packed codes and sums in INT32 itself, and the interpreter runs the rest
-as the vector unit. Inputs are the deterministic ones of the test harness;
+		Long: `sim KERNEL.q35 compiles every kernel of the file (or --kernel) for the
+LPU (the lpu target's pipeline, systolic and dot, shaped by the chip's
+planes), lowers each to an LPU program (what compile --emit lpu prints:
+every dot loop a matmul of weight tiles dealt to the planes, --dataflow ws
+or os, the rest the vector unit's program) and executes it: the matrix
+unit decodes the packed codes and sums in INT32 tile by tile, and the
+interpreter runs the vector unit's program. Inputs are the deterministic ones of the test harness;
 --check (default on) compares the outputs word for word with the
 interpreter on the kernel before any pass. It prints, per kernel, cycles
 and time, each unit's busy cycles, MACs and MAC utilization, SRAM bytes
@@ -99,6 +102,7 @@ file does not compile; 2 on a usage error.`,
 	f.Float64Var(&o.reserve, "sram-reserve", 0, "`fraction` of each chip's SRAM kept for activations and the KV cache")
 	f.StringVar(&o.targetFile, "target-file", "", "the chip as a JSON target `FILE` (default: the built-in TSP-like chip)")
 	f.StringVar(&o.kernel, "kernel", "", "with a kernel file, simulate only the kernel `NAME`")
+	f.StringVar(&o.dataflow, "dataflow", "ws", "with a kernel file, the matrix unit's dataflow: ws (weight-stationary) or os (output-stationary)")
 	f.BoolVar(&o.check, "check", true, "with a kernel file, compare the simulated outputs word for word with the interpreter's")
 	f.BoolVar(&o.timingOnly, "timing-only", false, "with a kernel file, only map and time the kernels: no execution, no check (fast on model-sized kernels)")
 	f.StringVar(&o.report, "report", "", "with a kernel file, write the kernels' reports as JSON to `FILE` (- for standard output, instead of the tables)")
@@ -151,7 +155,7 @@ func runSim(c *cobra.Command, o *simOpts) error {
 
 // kernelFlags and modelFlags are the flags of each form of sim.
 var (
-	kernelFlags = []string{"kernel", "check", "timing-only", "report", "timeline"}
+	kernelFlags = []string{"dataflow", "kernel", "check", "timing-only", "report", "timeline"}
 	modelFlags  = []string{"model", "bits", "group", "batch", "chips", "sram-reserve", "json"}
 )
 

@@ -15,12 +15,6 @@ import (
 	"github.com/q35c/q35c/passes"
 )
 
-// simPipeline prepares a kernel for the LPU: the dot pass marks the loops
-// the matrix unit runs. Rows may be jammed (a dot loop then streams a
-// batch of rows); groups are not, so that one dot loop is one group of
-// sums the vector unit scales.
-const simPipeline = "canonicalize,dot{groups=1}"
-
 // runSimKernel simulates every kernel of path (or --kernel) on the chip,
 // checks each against the interpreter (--check), prints a report per
 // kernel, writes them as JSON (--report) and draws them (--timeline).
@@ -29,7 +23,10 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	if err != nil {
 		return err
 	}
-	pipe, err := passes.Parse(simPipeline)
+	if o.dataflow != "ws" && o.dataflow != "os" {
+		return fmt.Errorf("--dataflow %q: want ws or os", o.dataflow)
+	}
+	pipe, err := passes.Parse(passes.LPUPipeline(target, o.dataflow))
 	if err != nil {
 		return &internalError{msg: err.Error()}
 	}
@@ -61,7 +58,7 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	}
 	var reports []*lpusim.KernelReport
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s on %s (%s); docs/lpusim.md has the model\n", name, targetName(target), source)
+	fmt.Fprintf(&out, "%s on %s (%s), %s; docs/lpusim.md has the model\n", name, targetName(target), source, dataflowName(o.dataflow))
 	for _, f := range funcs {
 		r, err := simKernel(f, ref.Func(f.Name), target, o)
 		if err != nil {
@@ -91,6 +88,13 @@ func runSimKernel(c *cobra.Command, path string, o *simOpts) error {
 	return writeOutput("-", out.Bytes(), c.OutOrStdout())
 }
 
+func dataflowName(d string) string {
+	if d == "os" {
+		return "output-stationary"
+	}
+	return "weight-stationary"
+}
+
 func targetName(t *ir.LPUTarget) string {
 	if t.Name == "" {
 		return "an unnamed chip"
@@ -98,33 +102,35 @@ func targetName(t *ir.LPUTarget) string {
 	return t.Name
 }
 
-// simKernel simulates f on deterministic inputs (ir.FillInput) and, with
-// --check, compares its outputs word for word with ir.Exec running ref,
-// the kernel before any pass; with --timing-only it only maps and times f.
+// simKernel lowers f to an LPU program and times it; unless
+// --timing-only, it executes the program on deterministic inputs
+// (ir.FillInput) and, with --check, compares its outputs word for word
+// with ir.Exec running ref, the kernel before any pass.
 func simKernel(f, ref *ir.Func, t *ir.LPUTarget, o *simOpts) (*lpusim.KernelReport, error) {
-	mem := ir.GeneratedMemory(f)
-	var r *lpusim.KernelReport
-	var err error
-	if o.timingOnly {
-		r, err = lpusim.Map(f, t)
-	} else {
-		r, err = lpusim.Simulate(f, t, mem)
-	}
-	var ce *lpusim.CapacityError
+	p, err := passes.LowerLPU(f, t, o.dataflow)
+	var ce *ir.CapacityError
 	switch {
 	case errors.As(err, &ce):
 		return nil, &ioError{err}
 	case err != nil:
+		return nil, &ioError{fmt.Errorf("lowering kernel %s to the LPU: %v", f.Name, err)}
+	}
+	r := lpusim.Map(p)
+	if o.timingOnly {
+		return r, nil
+	}
+	mem := ir.GeneratedMemory(ref)
+	if err := lpusim.Run(p, mem); err != nil {
 		return nil, &ioError{fmt.Errorf("simulating kernel %s: %v", f.Name, err)}
 	}
-	if !o.check || o.timingOnly {
+	if !o.check {
 		return r, nil
 	}
 	want := ir.GeneratedMemory(ref)
 	if err := ir.Exec(ref, want); err != nil {
 		return nil, &ioError{fmt.Errorf("interpreting kernel %s: %v", f.Name, err)}
 	}
-	if err := firstDifference(f, mem, want); err != nil {
+	if err := firstDifference(ref, mem, want); err != nil {
 		return nil, &ioError{err}
 	}
 	return r, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/q35c/q35c/ir"
 	"github.com/q35c/q35c/lpusim"
+	"github.com/q35c/q35c/passes"
 	q35rt "github.com/q35c/q35c/runtime"
 )
 
@@ -285,7 +286,7 @@ func TestSimKernelReport(t *testing.T) {
 		"  matrix unit busy          532 cycles (100.0%)",
 		"  MACs                                 16384\n",
 		"  SRAM read                           3840 B",
-		"  peak SRAM                           3328 B",
+		"  peak SRAM                           4096 B",
 		"dot loop at examples/matmul_q35.q35:26:9: K 256 (2 groups of 128) × N 16, M 4: 1×1 tiles, 532 cycles",
 	)
 	path := filepath.Join(t.TempDir(), "r.json")
@@ -337,7 +338,7 @@ func TestSimKernelErrors(t *testing.T) {
 		err  string
 	}{
 		{[]string{"sim", "examples/matmul_q35.q35", "--target-file", small},
-			"q35c: error: kernel matmul_q35 needs 3328 bytes of SRAM (weights, activations and outputs), the target has 1024: it would need 4 chips"},
+			"q35c: error: kernel matmul_q35 needs 4096 bytes of SRAM (weights, activations and outputs), the target has 1024: it would need 4 chips"},
 		{[]string{"sim", "examples/matmul_q35.q35", "--kernel", "nope"}, `examples/matmul_q35.q35 has no kernel "nope"`},
 		{[]string{"sim", bad}, "bad.q35:1:"},
 		{[]string{"sim", "examples/none.q35"}, "no such file or directory"},
@@ -374,21 +375,28 @@ func TestSimFirstDifference(t *testing.T) {
 // reference kernels compute, word for word: the reference of issue 6,
 // checked directly rather than through the interpreter. llama70b.q35 is
 // left out: simulating its four 8192×8192 layers takes about 40 s of CPU.
+// Both dataflows.
 func TestSimMatchesReferenceKernels(t *testing.T) {
 	for _, path := range []string{"examples/matmul_q35.q35", "examples/matmul_i8_i4.q35", "examples/matmul_f32.q35", "examples/dequant_lut.q35"} {
-		m := transformed(t, path, simPipeline)
-		for _, f := range m.Funcs {
-			want, ok, err := reference(f)
-			if err != nil || !ok {
-				t.Fatalf("%s: no reference (%v)", f.Name, err)
-			}
-			mem := ir.GeneratedMemory(f)
-			if _, err := lpusim.Simulate(f, ir.DefaultLPU(), mem); err != nil {
-				t.Fatal(err)
-			}
-			out := f.Params[len(f.Params)-1]
-			if got := ir.OutputWords(out, mem[len(mem)-1]); !slices.Equal(got, want[0]) {
-				t.Errorf("%s: the simulated %%%s differs from the runtime's reference kernel", f.Name, out.Name)
+		for _, dataflow := range []string{"ws", "os"} {
+			m := transformed(t, path, passes.LPUPipeline(ir.DefaultLPU(), dataflow))
+			for _, f := range m.Funcs {
+				want, ok, err := reference(f)
+				if err != nil || !ok {
+					t.Fatalf("%s: no reference (%v)", f.Name, err)
+				}
+				p, err := passes.LowerLPU(f, ir.DefaultLPU(), dataflow)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mem := ir.GeneratedMemory(f)
+				if err := lpusim.Run(p, mem); err != nil {
+					t.Fatal(err)
+				}
+				out := f.Params[len(f.Params)-1]
+				if got := ir.OutputWords(out, mem[len(mem)-1]); !slices.Equal(got, want[0]) {
+					t.Errorf("%s (%s): the simulated %%%s differs from the runtime's reference kernel", f.Name, dataflow, out.Name)
+				}
 			}
 		}
 	}
