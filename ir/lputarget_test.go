@@ -100,7 +100,18 @@ func TestLPUTargetInvalidFiles(t *testing.T) {
 		{"bad_syntax.json", "line 4, column 1: invalid character '}' looking for beginning of object key string"},
 		{"bad_duplicate.json", "clock_mhz: duplicate field"},
 	}
-	seen := map[string]bool{"tsp.json": true}
+	// Valid files: the built-in chip, and one whose SRAM is too small for
+	// matmul_q35 (cmd/q35c's capacity tests).
+	seen := map[string]bool{"tsp.json": true, "small_sram.json": true}
+	for f := range seen {
+		data, err := os.ReadFile(filepath.Join(targetDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseLPUTarget(data); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 	for _, tt := range tests {
 		seen[tt.file] = true
 		t.Run(tt.file, func(t *testing.T) {
