@@ -111,6 +111,10 @@ func runCompile(c *cobra.Command, path string, o *compileOpts) error {
 	if err != nil {
 		return err
 	}
+	if target != nil && o.passes.pipeline == "" && o.passes.target == "" {
+		// The lpu target's passes, with systolic shaped by the chip's planes.
+		o.passes.pipeline = passes.LPUPipeline(target, o.lpu.dataflow)
+	}
 	ast, m, err := o.transformed(c, path, o.emit)
 	if err != nil {
 		return err
