@@ -15,9 +15,6 @@ import (
 	"github.com/q35c/q35c/passes"
 )
 
-// lpuPipeline marks the loops the matrix unit runs, as the lpu target does.
-const lpuPipeline = "canonicalize,systolic,canonicalize,dot{groups=1}"
-
 // lpuGoldens are the files whose LPU MLIR is pinned (the accepted dot
 // kernels of testdata/dot are parsed by mlir-opt but not pinned: their
 // per-lane arrays take half a megabyte).
@@ -26,7 +23,8 @@ var lpuGoldens = []struct{ src, golden string }{
 	{"../examples/matmul_i8_i4.q35", "../testdata/golden/examples/matmul_i8_i4.emit-lpu.mlir"},
 }
 
-// lpuPrograms compiles src, runs lpuPipeline and lowers every kernel.
+// lpuPrograms compiles src, runs the lpu pipeline for the built-in chip
+// (as q35c compile --emit lpu does) and lowers every kernel.
 func lpuPrograms(t *testing.T, src, dataflow string) []*ir.LPUProgram {
 	t.Helper()
 	text, err := os.ReadFile(src)
@@ -37,16 +35,18 @@ func lpuPrograms(t *testing.T, src, dataflow string) []*ir.LPUProgram {
 	if diags.HasErrors() {
 		t.Fatalf("%s: %v", src, diags.Err())
 	}
-	p, err := passes.Parse(lpuPipeline)
+	target := ir.DefaultLPU()
+	pipe := passes.LPUPipeline(target, dataflow)
+	p, err := passes.Parse(pipe)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Run(m, nil); err != nil {
-		t.Fatalf("%s: %v", lpuPipeline, err)
+		t.Fatalf("%s: %v", pipe, err)
 	}
 	var progs []*ir.LPUProgram
 	for _, f := range m.Funcs {
-		prog, err := passes.LowerLPU(f, ir.DefaultLPU(), dataflow)
+		prog, err := passes.LowerLPU(f, target, dataflow)
 		if err != nil {
 			t.Fatalf("%s: LowerLPU: %v", f.Name, err)
 		}

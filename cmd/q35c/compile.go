@@ -48,7 +48,8 @@ func newCompileCmd() *cobra.Command {
           the chip, each buffer's place in SRAM, and per kernel the matrix
           unit's matmuls (lpu.matmul: windows, decoding, tiles per plane)
           before the vector unit's code that reads their sums. The IR goes
-          through the lpu target's passes unless --pipeline or --target says
+          through the lpu target's passes, systolic shaped by the chip's
+          planes (as q35c sim runs them), unless --pipeline or --target says
           otherwise; the chip is the built-in TSP-like one or --target-file,
           the dataflow --dataflow. A kernel whose buffers do not fit the
           chip's SRAM is an error that says how many bytes it needs.

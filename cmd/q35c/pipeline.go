@@ -22,15 +22,9 @@ type passOpts struct {
 }
 
 // pipelineFor returns the pipeline the flags name (--pipeline, a --target
-// preset), or nil when no pass flag is given; --emit lpu runs the lpu
-// target's preset unless one is named. Passes run on the IR, so they need
-// an --emit level past ast.
+// preset), or nil when no pass flag is given. Passes run on the IR, so
+// they need an --emit level past ast.
 func (o *passOpts) pipelineFor(emit string) (*passes.Pipeline, error) {
-	if emit == "lpu" && o.pipeline == "" && o.target == "" {
-		lpu := *o
-		lpu.target = "lpu"
-		return lpu.pipelineFor(emit)
-	}
 	if o.pipeline == "" && o.target == "" && o.printIRAfter == "" && !o.timePasses {
 		return nil, nil
 	}
