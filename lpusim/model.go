@@ -203,56 +203,26 @@ func (o Options) Validate(m Model) error {
 	return nil
 }
 
-// The timing model of the matrix unit, after the standard
-// weight-stationary systolic model (as in SCALE-Sim): a plane holds one
-// R×C tile of weights (R positions along K by C output columns); a K×N
-// matrix at batch M is cut into tiles, the tiles are spread over the P
-// planes, and each tile costs
+// The timing model of the matrix unit is the kernel simulator's
+// (timing.go, docs/lpusim.md §4 and §8), so that the projection charges a
+// matrix what `q35c sim` counts for a kernel of the same shape: a plane
+// holds one tile of weights, r ≤ R positions along K (whole quantization
+// groups) by c ≤ C output columns; an r×c tile at batch M costs
 //
-//	load + M + R + C cycles
+//	TileLoadCycles(r, c) + M + r + c cycles
 //
-// load cycles to install its weights, then M activation rows streamed
-// through with R + C cycles of fill and drain. Tiles do not overlap (no
-// double-buffered weights): the model is conservative. A matrix takes
-//
-//	rounds = ceil(KTiles(K, G, R) × ceil(N / C) / P)
-//	cycles = rounds × (load + M + R + C)
+// (install the weights, then M activation rows streamed through with
+// r + c cycles of fill and drain; a partial tile pays only the rows and
+// columns it uses); the tiles, K-major, are dealt to the P planes in turn,
+// and the matrix takes as long as its busiest plane. Tiles do not overlap
+// (no double-buffered weights): the model is conservative.
 
-// WeightLoadCycles is the time to install one tile: a row per cycle (R
-// cycles, as weights shift into a weight-stationary array), unless the
-// SRAM cannot deliver the tile's R×C operands that fast with every plane
-// loading at once: R·C·operand bytes / (SRAM bytes per cycle / P).
-func WeightLoadCycles(t *ir.LPUTarget) int64 {
-	return TileLoadCycles(t, t.Matrix.Rows, t.Matrix.Cols)
-}
-
-// TileCycles is one tile's cost at batch m: WeightLoadCycles + m + R + C.
-func TileCycles(t *ir.LPUTarget, m int64) int64 {
-	return WeightLoadCycles(t) + m + t.Matrix.Rows + t.Matrix.Cols
-}
-
-// KTiles is the number of tiles along K. A tile holds whole quantization
-// groups, because each group's INT32 sums are scaled on their own (as the
-// systolic pass maps them): floor(R/G) groups per tile when G ≤ R (2
-// groups of 128, 256 of 320 rows), else ceil(G/R) tiles per group.
-func KTiles(k, g, rows int64) int64 {
-	groups := k / g
-	if g <= rows {
-		return ceilDiv(groups, rows/g)
-	}
-	return groups * ceilDiv(g, rows)
-}
-
-// MatmulRounds is the number of tile rounds (every plane loaded and
-// streamed once) of a K×N matrix in groups of g.
-func MatmulRounds(t *ir.LPUTarget, k, n, g int64) int64 {
-	tiles := KTiles(k, g, t.Matrix.Rows) * ceilDiv(n, t.Matrix.Cols)
-	return ceilDiv(tiles, t.Matrix.Planes)
-}
-
-// MatmulCycles is the matrix unit's time for a K×N matrix at batch m.
+// MatmulCycles is the matrix unit's time for a K×N matrix (or a piece of
+// one: N columns of it, tiled from its first) in groups of g along K at
+// batch m: MatrixCycles of MatrixShape{GroupK: g, Groups: k/g, N: n, M: m},
+// what the kernel simulator counts for a dot loop of that shape.
 func MatmulCycles(t *ir.LPUTarget, k, n, g, m int64) int64 {
-	return MatmulRounds(t, k, n, g) * TileCycles(t, m)
+	return MatrixCycles(t, MatrixShape{GroupK: g, Groups: k / g, N: n, M: m}).Cycles
 }
 
 func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
@@ -277,13 +247,16 @@ func (p Pos) String() string {
 // Stage is one chip of the pipeline: the weights from From up to To
 // (To.Col is one past the last column held), in order.
 type Stage struct {
-	Chip   int64 `json:"chip"`
-	From   Pos   `json:"from"`
-	To     Pos   `json:"to"`
-	Bytes  int64 `json:"bytes"`
-	Rounds int64 `json:"tile_rounds"`
+	Chip  int64 `json:"chip"`
+	From  Pos   `json:"from"`
+	To    Pos   `json:"to"`
+	Bytes int64 `json:"bytes"`
+	// Tiles counts the weight tiles of the chip's matrices and pieces of
+	// matrices, each tiled on its own (a cut tile is two partial tiles).
+	Tiles int64 `json:"tiles"`
 	// Cycles1 and CyclesMicro are the matrix unit's cycles at batch 1 and
-	// at the micro-batch of Projection.BatchB.
+	// at the micro-batch of Projection.BatchB: the sum over the chip's
+	// matrices and pieces of MatmulCycles.
 	Cycles1     int64 `json:"cycles_batch1"`
 	CyclesMicro int64 `json:"cycles_micro_batch"`
 	// HopValues is how many activation values per row go to the next chip
@@ -335,6 +308,8 @@ type Projection struct {
 	// them.
 	Assumptions []string `json:"assumptions"`
 
+	// WeightLoadCycles is the load of a full R×C tile (TileLoadCycles);
+	// a partial tile's load is TileLoadCycles of its rows and columns.
 	WeightLoadCycles int64 `json:"weight_load_cycles"`
 	GroupsPerTile    int64 `json:"groups_per_tile"` // 0 when a group spans several tiles
 	RowsUsedPerTile  int64 `json:"rows_used_per_tile"`
@@ -399,7 +374,7 @@ func Project(model Model, target *ir.LPUTarget, o Options) (*Projection, error) 
 	if err := o.Validate(model); err != nil {
 		return nil, err
 	}
-	p := &Projection{Model: model, Target: target, Options: o, WeightLoadCycles: WeightLoadCycles(target)}
+	p := &Projection{Model: model, Target: target, Options: o, WeightLoadCycles: TileLoadCycles(target, target.Matrix.Rows, target.Matrix.Cols)}
 	items := p.weights()
 	p.UsableSRAMBytes = int64(math.Floor(float64(target.SRAM.Bytes) * (1 - o.SRAMReserve)))
 	p.ChipsLowerBound = ceilDiv(p.WeightBytes, p.UsableSRAMBytes)
@@ -421,12 +396,13 @@ func Project(model Model, target *ir.LPUTarget, o Options) (*Projection, error) 
 	if n > 1 && target.Links.Count < o.LinksPerHop {
 		return nil, fmt.Errorf("links.count: the pipeline needs %d link(s) between neighbouring chips, the target has %d", o.LinksPerHop, target.Links.Count)
 	}
-	p.Stages = p.stages(items, balance(items, p.WeightBytes, p.UsableSRAMBytes, n))
+	parts := balance(items, p.WeightBytes, p.UsableSRAMBytes, n)
+	p.Stages = p.stages(items, parts)
 	p.Chips = int64(len(p.Stages))
 	var c1, cb []int64
 	var h1, hb []float64
-	p.Batch1, c1, h1 = p.throughput(1)
-	p.BatchB, cb, hb = p.throughput(o.Batch)
+	p.Batch1, c1, h1 = p.throughput(items, parts, 1)
+	p.BatchB, cb, hb = p.throughput(items, parts, o.Batch)
 	for i := range p.Stages {
 		s := &p.Stages[i]
 		s.Cycles1, s.HopSeconds1, s.CyclesMicro, s.HopSecondsMicro = c1[i], h1[i], cb[i], hb[i]
@@ -530,7 +506,11 @@ func (p *Projection) stages(items []item, chips [][]piece) []Stage {
 		for _, pc := range pcs {
 			it := items[pc.item]
 			s.Bytes += (pc.hi - pc.lo) * it.colBytes
-			s.Rounds += MatmulRounds(p.Target, it.m.K, pc.hi-pc.lo, p.Options.Group)
+			var tilesK int64
+			for _, kr := range kTiles(MatrixShape{GroupK: p.Options.Group, Groups: it.m.K / p.Options.Group}, p.Target.Matrix.Rows) {
+				tilesK += kr.count
+			}
+			s.Tiles += tilesK * ceilDiv(pc.hi-pc.lo, p.Target.Matrix.Cols)
 		}
 		if i+1 < len(chips) {
 			next := chips[i+1][0]
@@ -568,17 +548,27 @@ func (p *Projection) liveWidth(it item, col int64) int64 {
 
 // throughput times one batch: min(batch, chips) micro-batches in flight.
 // It also returns each stage's cycles and hop time at the micro-batch.
-func (p *Projection) throughput(batch int64) (Throughput, []int64, []float64) {
+// A stage's cycles are the sum of MatmulCycles over its pieces (chips[i]
+// of items), each timed once per shape: the layers repeat.
+func (p *Projection) throughput(items []item, chips [][]piece, batch int64) (Throughput, []int64, []float64) {
 	t := p.Target
 	n := int64(len(p.Stages))
 	tp := Throughput{Batch: batch, MicroBatches: min(batch, n)}
 	tp.MicroBatchSize = ceilDiv(batch, tp.MicroBatches)
-	tile := TileCycles(t, tp.MicroBatchSize)
+	known := map[[2]int64]int64{} // K, N → cycles at the micro-batch
 	hz := t.ClockMHz * 1e6
 	linkBW := t.Links.BandwidthBytesPerS * float64(p.Options.LinksPerHop)
 	cycles, hops := make([]int64, n), make([]float64, n)
 	for i, s := range p.Stages {
-		cycles[i] = s.Rounds * tile
+		for _, pc := range chips[i] {
+			shape := [2]int64{items[pc.item].m.K, pc.hi - pc.lo}
+			c, ok := known[shape]
+			if !ok {
+				c = MatmulCycles(t, shape[0], shape[1], p.Options.Group, tp.MicroBatchSize)
+				known[shape] = c
+			}
+			cycles[i] += c
+		}
 		if s.HopValues > 0 {
 			hops[i] = float64(tp.MicroBatchSize*s.HopValues*p.Options.ActivationBytes)/linkBW + t.Links.LatencyNs*1e-9
 		}
@@ -628,8 +618,8 @@ func (p *Projection) assumptions() []string {
 			m.Layers, m.Vocab, m.Hidden, p.NormValues, normShare, p.KVBytesPerToken),
 		fmt.Sprintf("SRAM: %g%% of each chip reserved for activations and the KV cache, %d bytes usable", 100*o.SRAMReserve, p.UsableSRAMBytes),
 		"partition: a pipeline of contiguous pieces of the model in order, cut between any two output columns of a matrix (a cut tile is two partial tiles), balanced by bytes (the largest chip as small as possible); no tensor parallelism: at batch 1 one chip computes at a time",
-		fmt.Sprintf("matrix unit: a %d×%d tile on one of %d planes costs %d cycles of weight load + M + %d + %d cycles of fill, stream and drain; tiles do not overlap; a matrix's tiles are spread over the planes",
-			mx.Rows, mx.Cols, mx.Planes, p.WeightLoadCycles, mx.Rows, mx.Cols),
+		fmt.Sprintf("matrix unit: as `q35c sim KERNEL.q35` counts a kernel, a tile of r ≤ %d rows along K by c ≤ %d columns costs max(r, ceil(r × c × %d operand byte(s) / %.0f SRAM bytes per cycle per plane)) cycles of weight load (%d for a full tile) + M + r + c cycles of fill, stream and drain, so a partial tile pays only the rows and columns it uses; a matrix's tiles, K-major, are dealt to the %d planes in turn and it takes its busiest plane's time; tiles do not overlap",
+			mx.Rows, mx.Cols, (mx.OperandBits+7)/8, t.SRAM.BandwidthBytesPerS/(t.ClockMHz*1e6)/float64(mx.Planes), p.WeightLoadCycles, mx.Planes),
 		tiles,
 		"vector unit: unpacking codes to INT8 operands, per-group scaling, norms, SiLU and softmax are assumed to overlap the matrix unit; not timed",
 		fmt.Sprintf("attention over the KV cache (2 × %d heads × %d × context MACs per layer per token) is not timed; it runs on the chip where v_proj ends", m.Heads, m.HeadDim),

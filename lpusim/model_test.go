@@ -94,8 +94,23 @@ func TestModelLLaMA70BBytesByHand(t *testing.T) {
 	}
 }
 
-// Tile timing by hand: a 640×640 matrix on one 320×320 plane is 2 × 2
-// tiles of 320 (load) + M + 320 + 320 cycles.
+// Tile timing by hand, the kernel simulator's model (timing.go): an r×c
+// tile costs TileLoadCycles(r, c) + M + r + c, a partial tile paying only
+// its rows and columns, and the tiles, K-major, go to the planes in turn
+// (tile i to plane i mod P); the busiest plane is the time. On onePlane
+// the SRAM gives 1e13 / 1e9 = 10,000 bytes per cycle, so a 320×320 tile
+// (102,400 bytes) loads in max(320, ceil(10.24)) = 320 cycles and any
+// tile of r rows in r.
+//
+// On the built-in chip (80e12 / 900e6 / 4 = 22,222 bytes per cycle per
+// plane) a tile of 256 rows (two groups of 128) and c ≤ 320 columns loads
+// in max(256, ceil(256 × c / 22,222) ≤ 4) = 256 cycles and costs 256 + M
+// + 256 + c = 512 + M + c: 833 at M = 1 with 320 columns. Every LLaMA
+// matrix has K a multiple of 256, so 32 (K = 8192) or 112 (K = 28672) K
+// tiles of 256 rows, and its N is 320 × full + a partial tile: 8192 = 25
+// × 320 + 192, 1024 = 3 × 320 + 64, 28672 = 89 × 320 + 192, 128256 = 400
+// × 320 + 256. With T column tiles, tile (kt, nt) is tile kt·T + nt and
+// goes to plane (kt·T + nt) mod 4.
 func TestModelMatmulCyclesByHand(t *testing.T) {
 	four := onePlane()
 	four.Matrix.Planes = 4
@@ -109,18 +124,76 @@ func TestModelMatmulCyclesByHand(t *testing.T) {
 	}{
 		{"4 tiles, G=320", onePlane(), 640, 640, 320, 1, 4 * (320 + 1 + 320 + 320)},
 		{"a group of 640 spans 2 tiles", onePlane(), 640, 640, 640, 1, 4 * 961},
-		{"groups of 128: 2 per tile, 5 groups in 3 tiles", onePlane(), 640, 640, 128, 1, 3 * 2 * 961},
+		// 5 groups of 128, 2 per tile: tiles of 256, 256 and 128 rows, each
+		// in 2 column tiles; 256 + 1 + 256 + 320 = 833 and 128 + 1 + 128 +
+		// 320 = 577 (961 each in the old whole-plane model, 5,766).
+		{"groups of 128: 5 groups in tiles of 256, 256, 128 rows", onePlane(), 640, 640, 128, 1, 2*2*833 + 2*577},
 		{"batch 32", onePlane(), 640, 640, 320, 32, 4 * (320 + 32 + 640)},
+		// 400 columns: a tile of 320 and a partial one of 80 per K tile:
+		// 2 × 961 + 2 × (320 + 1 + 320 + 80 = 721) = 3,364, not 4 × 961.
+		{"a partial column tile pays 80 columns", onePlane(), 640, 400, 320, 1, 2*961 + 2*721},
 		{"4 planes take the 4 tiles at once", four, 640, 640, 320, 1, 961},
-		{"5 tiles on 4 planes: 2 rounds", four, 640, 641, 320, 1, 2 * 961},
+		// 641 columns: 3 column tiles (320, 320, 1) × 2 K tiles = 6 tiles;
+		// planes 0, 1, 2, 3, 0, 1 get 961, 961, 642, 961, 961, 642: plane
+		// 0 takes 2 × 961, plane 1 961 + 642.
+		{"6 tiles on 4 planes: plane 0 gets two full ones", four, 640, 641, 320, 1, 2 * 961},
 		{"SRAM-bound weight load", slow, 640, 640, 320, 1, 4 * (1024 + 1 + 640)},
-		{"LLaMA q_proj on the TSP: 32 K tiles × 26 column tiles / 4 planes", ir.DefaultLPU(), 8192, 8192, 128, 1, 208 * 961},
-		{"LLaMA down_proj: 112 × 26 / 4", ir.DefaultLPU(), 28672, 8192, 128, 1, 728 * 961},
+		// 100 × 50 at M = 1 on the slow SRAM: 5,000 bytes / 100 = 50 < 100
+		// rows, so it loads in 100: 100 + 1 + 100 + 50 = 251.
+		{"a partial tile loads its own bytes", slow, 100, 50, 100, 1, 251},
+		// q_proj, o_proj: 32 × 26 = 832 tiles, 208 a plane; the partial
+		// column tile (nt = 25) is tile 26kt + 25 ≡ 2kt + 1 (mod 4), on
+		// planes 1 and 3 only, so planes 0 and 2 run 208 full tiles.
+		{"LLaMA q_proj at M=1: 208 full tiles on plane 0", ir.DefaultLPU(), 8192, 8192, 128, 1, 208 * 833},
+		{"LLaMA q_proj at M=32: 208 × (512 + 32 + 320)", ir.DefaultLPU(), 8192, 8192, 128, 32, 208 * 864},
+		// k_proj, v_proj: 32 × 4 tiles, tile (kt, nt) on plane nt: planes
+		// 0-2 run 32 full tiles, plane 3 32 of 512 + 1 + 64 = 577.
+		{"LLaMA k_proj: 32 full tiles on plane 0", ir.DefaultLPU(), 8192, 1024, 128, 1, 32 * 833},
+		// gate_proj, up_proj: 32 × 90 = 2,880 tiles, 720 a plane; the
+		// partial one is tile 90kt + 89 ≡ 2kt + 1 (mod 4): planes 1 and 3.
+		{"LLaMA gate_proj: 720 full tiles on plane 0", ir.DefaultLPU(), 8192, 28672, 128, 1, 720 * 833},
+		// down_proj: 112 × 26 = 2,912 tiles, 728 a plane, partial ones on
+		// planes 1 and 3 as in q_proj.
+		{"LLaMA down_proj: 728 full tiles on plane 0", ir.DefaultLPU(), 28672, 8192, 128, 1, 728 * 833},
+		// lm_head: 32 × 401 = 12,832 tiles, 3,208 a plane; the partial
+		// one (256 columns: 512 + 1 + 256 = 769) is tile 401kt + 400 ≡ kt
+		// (mod 4), so every plane gets 8 of them: 3,200 × 833 + 8 × 769.
+		{"LLaMA lm_head: 3200 full and 8 partial tiles a plane", ir.DefaultLPU(), 8192, 128256, 128, 1, 3200*833 + 8*769},
 	}
 	for _, tt := range tests {
 		if got := MatmulCycles(tt.tgt, tt.k, tt.n, tt.g, tt.m); got != tt.want {
 			t.Errorf("%s: %d cycles, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// The projection charges a matrix what the kernel simulator counts for a
+// dot loop of the same shape: MatrixCycles (the closed form that
+// TestLowerSystolicTiles checks against a lowered program's tiles) of
+// GroupK 128 × Groups K/128 by N at M. For q_proj at M = 1 that is
+// 173,264 cycles, what `q35c sim examples/llama70b.q35 --timing-only`
+// reports for matmul_q35_m1, the same 8192 × 8192 shape in groups of 128
+// (TestSimTimingOnly); cmd/q35c's TestSimModelMatchesKernel ties the two
+// through the command.
+func TestModelMatrixCyclesMatchSimulator(t *testing.T) {
+	tgt := ir.DefaultLPU()
+	m := LLaMA70B()
+	for _, batch := range []int64{1, 32} {
+		for _, x := range append(m.LayerMatrices(), m.Head()) {
+			sim := MatrixCycles(tgt, MatrixShape{GroupK: 128, Groups: x.K / 128, N: x.N, M: batch}).Cycles
+			if got := MatmulCycles(tgt, x.K, x.N, 128, batch); got != sim || got == 0 {
+				t.Errorf("%s at M=%d: the projection charges %d cycles, the simulator %d", x.Name, batch, got, sim)
+			}
+		}
+	}
+	if got := MatmulCycles(tgt, 8192, 8192, 128, 1); got != 173264 {
+		t.Errorf("q_proj at M=1: %d cycles, want 173264 (sim examples/llama70b.q35 --kernel matmul_q35_m1)", got)
+	}
+	// A piece of a matrix (the columns a chip holds) is tiled from its
+	// own first column: 8192 × 100 at M = 1 is 32 tiles of 256 × 100,
+	// 8 a plane of 512 + 1 + 100 = 613.
+	if got := MatmulCycles(tgt, 8192, 100, 128, 1); got != 8*613 {
+		t.Errorf("8192 × 100: %d cycles, want %d", got, 8*613)
 	}
 }
 
@@ -136,7 +209,11 @@ func tinyOptions(batch, chips int64) Options {
 
 // The whole projection of tinyModel at int8, worked out by hand. Each
 // matrix is 320 columns of 320 + 4 bytes = 103680 bytes; the chip holds
-// two. Each matrix is one tile of 961 cycles (1.922 µs for two at 1 GHz).
+// two. Each matrix is one full 320×320 tile (K = 320 is one group of 320,
+// N = 320 one column tile): 320 (load: 102,400 bytes at 10,000 a cycle
+// take 11 cycles, fewer than the 320 rows) + 1 + 320 + 320 = 961 cycles,
+// 1.922 µs for two at 1 GHz. (Full tiles: the same in the old model that
+// charged every tile the whole plane.)
 // Hops: after chip 1 (before v) the residual, q and k: 960 values; after
 // chip 2 (before gate) the residual: 320; after chip 3 (before down) the
 // residual and the gated activations: 640; 2 bytes each at 1 GB/s plus
@@ -172,8 +249,9 @@ func TestModelTinyProjectionByHand(t *testing.T) {
 	}
 	near(t, "batch 4 period", b4.PeriodSeconds, 4*(1922e-9+hops[0]))
 	near(t, "batch 4 tokens/s", b4.TokensPerSecond, 4/(4*(1922e-9+hops[0])))
-	// Batch 8: micro-batches of 2; a tile is 320 + 2 + 640 cycles and the
-	// hops carry twice the bytes.
+	// Batch 8: micro-batches of 2; a tile is 320 + 2 + 320 + 320 = 962
+	// cycles, two a chip, and the hops carry twice the bytes: chip 1's hop
+	// is 2 × 960 × 2 bytes / 1 GB/s = 3,840 ns + 100 ns.
 	p8, err := Project(tinyModel(), onePlane(), tinyOptions(8, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -210,9 +288,14 @@ func TestModelPartitionChips(t *testing.T) {
 	if p.Chips != 16 {
 		t.Fatalf("16 chips given, %d used", p.Chips)
 	}
+	// Half a matrix is 160 columns of 320 + 4 bytes, and one partial tile
+	// of 320 rows × 160 columns: it loads in 320 cycles (51,200 bytes at
+	// 10,000 a cycle take 6) and costs 320 + 1 + 320 + 160 = 801 cycles,
+	// not the full tile's 961.
 	for _, s := range p.Stages {
-		if s.Bytes != 160*324 || s.To.Col-s.From.Col != 160 {
-			t.Errorf("chip %d: %s to %s, %d bytes; want half a matrix, %d bytes", s.Chip, s.From, s.To, s.Bytes, 160*324)
+		if s.Bytes != 160*324 || s.To.Col-s.From.Col != 160 || s.Tiles != 1 || s.Cycles1 != 801 {
+			t.Errorf("chip %d: %s to %s, %d bytes, %d tiles, %d cycles; want half a matrix, %d bytes, 1 tile, 801 cycles",
+				s.Chip, s.From, s.To, s.Bytes, s.Tiles, s.Cycles1, 160*324)
 		}
 	}
 	// More chips than columns: one column each, the rest idle.
@@ -236,8 +319,10 @@ func TestModelPartitionChips(t *testing.T) {
 }
 
 // The LLaMA-70B partition covers every weight once, in order, within the
-// SRAM, and its compute is the hand count of whole-matrix tiles plus at
-// most the partial tiles that cuts make.
+// SRAM; each chip's cycles are the simulator's MatrixCycles of the
+// matrices and pieces of matrices it holds, and the whole is the hand
+// count of uncut matrices (TestModelLLaMA70BOneChipByHand) give or take
+// what the cuts change.
 func TestModelLLaMA70BPartition(t *testing.T) {
 	p, err := Project(LLaMA70B(), ir.DefaultLPU(), DefaultOptions())
 	if err != nil {
@@ -252,18 +337,39 @@ func TestModelLLaMA70BPartition(t *testing.T) {
 		if i > 0 && !follows(p.Stages[i-1].To, s.From, p.Model) {
 			t.Errorf("chip %d starts at %s, chip %d ended at %s", s.Chip, s.From, s.Chip-1, p.Stages[i-1].To)
 		}
+		// The pieces from s.From to s.To, walked apart from the projection,
+		// timed by the kernel simulator's model at batch 1 and at the
+		// micro-batch (1: 32 micro-batches of 1 on 151 chips).
+		var c1, cb int64
+		for _, pc := range piecesBetween(p.Model, s.From, s.To) {
+			c1 += MatrixCycles(p.Target, MatrixShape{GroupK: 128, Groups: pc.K / 128, N: pc.N, M: 1}).Cycles
+			cb += MatrixCycles(p.Target, MatrixShape{GroupK: 128, Groups: pc.K / 128, N: pc.N, M: p.BatchB.MicroBatchSize}).Cycles
+		}
+		if s.Cycles1 != c1 || s.CyclesMicro != cb || c1 == 0 {
+			t.Errorf("chip %d (%s to %s): %d and %d cycles, the simulator's model gives %d and %d", s.Chip, s.From, s.To, s.Cycles1, s.CyclesMicro, c1, cb)
+		}
 	}
 	if sum != p.WeightBytes {
 		t.Errorf("stages hold %d bytes, the weights are %d", sum, p.WeightBytes)
 	}
-	// Whole matrices: per layer 208+32+32+208+720+720+728 = 2648 rounds,
-	// lm_head 32 × 401 / 4 = 3208; 961 cycles each at 900 MHz.
-	whole := float64(80*2648+3208) * 961 / 900e6
-	// A cut splits a column tile in two for each of the matrix's K tiles
-	// (at most 112, down_proj's) and rounds each side up to the 4 planes.
-	cuts := float64(p.Chips-1) * (112/4 + 2) * 961 / 900e6
-	if c := p.Batch1.ComputeSeconds; c < whole || c > whole+cuts {
-		t.Errorf("batch 1 compute %.6f s, want between %.6f and %.6f", c, whole, whole+cuts)
+	// Uncut: 80 layers of 2,205,784 cycles and lm_head's 2,671,752 (the
+	// one-chip test below), 199.04 ms at 900 MHz. A matrix cut into pieces
+	// at the 150 cuts: each piece's busiest plane takes at least its
+	// quarter of the piece's tile cycles, and cutting a column tile only
+	// adds fill (r + c is paid on both sides), so the pieces take at least
+	// a quarter of the whole matrix's tile cycles, which is below its
+	// busiest plane by at most the partial tiles' missing columns, KT ×
+	// (320 − c) / 4 ≤ 112 × 320 / 4 = 8,960 cycles per cut matrix. And at
+	// most: a piece of a columns tiles, KT·a, has at most ceil(KT·a / 4)
+	// ≤ KT·a / 4 + 1 on a plane, each ≤ 833 cycles; the pieces' column
+	// tiles add up to at most the whole's NT plus one per cut, and the
+	// whole matrix's quarter is at least KT × (833 × NT − 320) / 4. So a
+	// cut adds at most 112 × 833 / 4 + 2 × 833 + 112 × 320 / 4 = 33,950
+	// cycles.
+	whole := float64(80*2205784+2671752) / 900e6
+	cuts := float64(p.Chips - 1)
+	if c := p.Batch1.ComputeSeconds; c < whole-cuts*8960/900e6 || c > whole+cuts*33950/900e6 {
+		t.Errorf("batch 1 compute %.6f s, want between %.6f and %.6f", c, whole-cuts*8960/900e6, whole+cuts*33950/900e6)
 	}
 	if p.Batch1.TokensPerSecond != 1/p.Batch1.RoundTripSeconds || p.BatchB.Batch != 32 {
 		t.Errorf("batch 1 %+v, batch B %+v", p.Batch1, p.BatchB)
@@ -271,6 +377,82 @@ func TestModelLLaMA70BPartition(t *testing.T) {
 	if len(p.Assumptions) < 8 {
 		t.Errorf("only %d assumptions", len(p.Assumptions))
 	}
+}
+
+// A piece of a matrix: N of its columns.
+type testPiece struct{ K, N int64 }
+
+// piecesBetween lists the pieces of m's matrices from a up to b (b.Col
+// one past the last column), in the order they run.
+func piecesBetween(m Model, a, b Pos) []testPiece {
+	var out []testPiece
+	in := false
+	for l := int64(0); l <= m.Layers; l++ {
+		mats := m.LayerMatrices()
+		if l == m.Layers {
+			mats = []Matrix{m.Head()}
+		}
+		for _, x := range mats {
+			first := l == a.Layer && x.Name == a.Matrix
+			last := l == b.Layer && x.Name == b.Matrix
+			if !in && !first {
+				continue
+			}
+			in = true
+			lo, hi := int64(0), x.N
+			if first {
+				lo = a.Col
+			}
+			if last {
+				hi = b.Col
+			}
+			if hi > lo {
+				out = append(out, testPiece{x.K, hi - lo})
+			}
+			if last {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// LLaMA-70B on one chip large enough for all of it (40 GiB of SRAM, the
+// same 80 TB/s): no cuts, so the compute is the hand count of whole
+// matrices (TestModelMatmulCyclesByHand's planes). At M = 1, a layer is
+// q and o 208 × 833 = 173,264 each, k and v 32 × 833 = 26,656 each, gate
+// and up 720 × 833 = 599,760 each, down 728 × 833 = 606,424:
+// 2 × 173,264 + 2 × 26,656 + 2 × 599,760 + 606,424 = 2,205,784; lm_head
+// 3,200 × 833 + 8 × 769 = 2,671,752; in all 80 × 2,205,784 + 2,671,752 =
+// 179,134,472 cycles, 199.04 ms at 900 MHz (the old model's 229.6 ms was
+// 961 cycles for every tile: a tile uses 256 of the 320 rows and the last
+// column tile fewer than 320 columns). Batch 32 on one chip is one
+// micro-batch of 32: full tiles of 512 + 32 + 320 = 864, the lm_head
+// partial ones 512 + 32 + 256 = 800, so a layer is 2 × 208 × 864 + 2 × 32
+// × 864 + 2 × 720 × 864 + 728 × 864 = 2,287,872 = 2,648 × 864 and lm_head
+// 3,200 × 864 + 8 × 800 = 2,771,200: 80 × 2,287,872 + 2,771,200 =
+// 185,800,960 cycles.
+func TestModelLLaMA70BOneChipByHand(t *testing.T) {
+	big := ir.DefaultLPU()
+	big.SRAM.Bytes = 40 << 30 // 40 banks of 1 GiB
+	p, err := Project(LLaMA70B(), big, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Chips != 1 || len(p.Stages) != 1 {
+		t.Fatalf("%d chips, want 1", p.Chips)
+	}
+	s := p.Stages[0]
+	// Tiles: per layer 832 + 128 + 128 + 832 + 2,880 + 2,880 + 2,912 =
+	// 10,592; lm_head 12,832.
+	if s.Tiles != 80*10592+12832 {
+		t.Errorf("%d tiles, want %d", s.Tiles, 80*10592+12832)
+	}
+	if s.Cycles1 != 179134472 || s.CyclesMicro != 185800960 {
+		t.Errorf("%d cycles at batch 1 and %d at batch 32, want 179134472 and 185800960", s.Cycles1, s.CyclesMicro)
+	}
+	near(t, "batch 1 latency", p.Batch1.RoundTripSeconds, 179134472/900e6)
+	near(t, "batch 32 tokens/s", p.BatchB.TokensPerSecond, 32/(185800960/900e6))
 }
 
 // follows reports whether b starts where a ends: the same place, or the

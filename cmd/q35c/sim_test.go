@@ -35,8 +35,8 @@ func TestSimModelReport(t *testing.T) {
 		"needed: 151; ceil(34750857216 bytes / 230686720 usable bytes per chip = 150.64) = 151",
 		"  1             L0.q_proj[0]      L0.up_proj[9083]   230141952",
 		"151         lm_head[72128]       lm_head[128256]",
-		"batch 1: 231.6 ms per token (230.8 ms on the matrix units + 0.79 ms over 150 hops) = 4.32 tokens/s",
-		"batch 32: 32 micro-batches of 1; each sequence gets a token every 231.6 ms = 138.2 tokens/s in all",
+		"batch 1: 200.5 ms per token (199.8 ms on the matrix units + 0.79 ms over 150 hops) = 4.99 tokens/s",
+		"batch 32: 32 micro-batches of 1; each sequence gets a token every 200.5 ms = 159.6 tokens/s in all",
 		"limited by the round trip: 32 micro-batches keep only 32 of 151 chips busy",
 	} {
 		if !strings.Contains(out, want) {
@@ -431,5 +431,52 @@ func TestSimTimingOnly(t *testing.T) {
 	)
 	if n := strings.Count(out, "timed only"); n != 4 {
 		t.Errorf("%d kernels timed, want 4", n)
+	}
+}
+
+// The projection charges a matrix what the kernel simulator counts: the
+// 3.5-bit 8192×8192 layer of examples/llama70b.q35 at M = 1
+// (matmul_q35_m1, groups of 128) takes as many cycles in `sim KERNEL`
+// as `sim --model llama-70b` charges LLaMA-70B's q_proj at batch 1, the
+// same shape in the same groups on the same chip (173,264, worked by hand
+// in lpusim's TestModelMatmulCyclesByHand).
+func TestSimModelMatchesKernel(t *testing.T) {
+	code, out, errs := q35c(t, "", "sim", "examples/llama70b.q35", "--timing-only", "--report", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var reports []lpusim.KernelReport
+	if err := json.Unmarshal([]byte(out), &reports); err != nil {
+		t.Fatalf("--report -: %v\n%.300s", err, out)
+	}
+	model, opts := lpusim.LLaMA70B(), lpusim.DefaultOptions()
+	q := model.LayerMatrices()[0]
+	if q.Name != "q_proj" {
+		t.Fatalf("the first matrix of a layer is %s", q.Name)
+	}
+	want := lpusim.MatmulCycles(ir.DefaultLPU(), q.K, q.N, opts.Group, 1)
+	found := false
+	for _, r := range reports {
+		if r.Kernel != "matmul_q35_m1" {
+			continue
+		}
+		found = true
+		var dots []lpusim.DotJob
+		for _, j := range r.Jobs {
+			dots = append(dots, j.Dots...)
+		}
+		if len(dots) != 1 {
+			t.Fatalf("matmul_q35_m1 has %d dot loops, want 1", len(dots))
+		}
+		d := dots[0]
+		if d.Shape != (lpusim.MatrixShape{GroupK: opts.Group, Groups: q.K / opts.Group, N: q.N, M: 1}) {
+			t.Errorf("matmul_q35_m1 is %+v, not q_proj's shape", d.Shape)
+		}
+		if r.Cycles != want || d.Timing.Cycles != want || want != 173264 {
+			t.Errorf("matmul_q35_m1: %d cycles (%d on its dot loop), the projection's q_proj at batch 1 %d; want both 173264", r.Cycles, d.Timing.Cycles, want)
+		}
+	}
+	if !found {
+		t.Fatalf("no report of matmul_q35_m1 in\n%.300s", out)
 	}
 }
