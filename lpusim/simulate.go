@@ -60,10 +60,11 @@ type matrixUnit struct {
 	lanes   [][]laneDecoder // per chunk, per lane
 }
 
-// laneDecoder is one lane's decode, flattened from the chunk's Pieces.
+// laneDecoder is one lane's decode, flattened from the chunk's Pieces
+// into exactly three (unused ones have mask 0), with window bytes below
+// 64 (a code window is at most 64 bytes), so decoding is straight-line.
 type laneDecoder struct {
-	n    int
-	byte [3]int64
+	byte [3]uint8
 	sh   [3]uint8
 	mask [3]uint8
 	dst  [3]uint8
@@ -71,24 +72,28 @@ type laneDecoder struct {
 	bias int32
 }
 
-// decoders flattens a chunk's pieces per lane (at most 3 pieces each: a
-// code has at most 8 bits, ir.PlanDot's pieces never split one bit); a
-// lane with more falls back to decode.
+// decoders flattens a chunk's pieces per lane, or returns nil when a lane
+// has more than three pieces or a window is longer than 64 bytes (then
+// decode runs instead).
 func decoders(c *ir.DotChunk) []laneDecoder {
+	if c.Codes.Len > 64 {
+		return nil
+	}
 	out := make([]laneDecoder, c.Lanes)
 	for l := range out {
 		d := &out[l]
 		d.flip, d.bias = c.Flip[l], int32(c.Bias[l])
+		n := 0
 		for _, ps := range c.Pieces {
 			p := ps[l]
 			if p.Len == 0 {
 				continue
 			}
-			if d.n == len(d.byte) {
+			if n == len(d.byte) {
 				return nil
 			}
-			d.byte[d.n], d.sh[d.n], d.mask[d.n], d.dst[d.n] = p.Byte, p.Shift, uint8(uint(1)<<p.Len-1), p.Dst
-			d.n++
+			d.byte[n], d.sh[n], d.mask[n], d.dst[n] = uint8(p.Byte), p.Shift, uint8(uint(1)<<p.Len-1), p.Dst
+			n++
 		}
 	}
 	return out
@@ -176,12 +181,14 @@ func (u *matrixUnit) install(lo, hi int64, val func(*ir.Value) int64) error {
 			}
 			continue
 		}
+		var wb [64]byte
+		copy(wb[:], w)
 		for l := a; l < b; l++ {
 			d := &ds[l]
-			var v uint8
-			for i := range d.n {
-				v |= (w[d.byte[i]] >> d.sh[i]) & d.mask[i] << d.dst[i]
-			}
+			// Shift counts below 8 (masked so the compiler knows).
+			v := (wb[d.byte[0]&63]>>(d.sh[0]&7))&d.mask[0]<<(d.dst[0]&7) |
+				(wb[d.byte[1]&63]>>(d.sh[1]&7))&d.mask[1]<<(d.dst[1]&7) |
+				(wb[d.byte[2]&63]>>(d.sh[2]&7))&d.mask[2]<<(d.dst[2]&7)
 			ws[l] = int32(v^d.flip) - d.bias
 		}
 	}
