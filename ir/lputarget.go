@@ -185,6 +185,9 @@ func ParseLPUTarget(data []byte) (*LPUTarget, error) {
 	if err := json.Unmarshal(data, t); err != nil {
 		return nil, jsonError(data, err)
 	}
+	if len(t.Notes) == 0 {
+		t.Notes = nil // "notes": [] says what no notes says (and marshals to it)
+	}
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
