@@ -30,6 +30,9 @@ func FuzzReadNPY(f *testing.F) {
 		f.Add(s.major, s.header, s.data)
 	}
 	f.Fuzz(func(t *testing.T, major byte, header string, data []byte) {
+		if len(header) > 60000 {
+			return // npyFile's version-1 length field would wrap
+		}
 		file := npyFile(major, header, data)
 		got, err := Parse("dir/x.npy", file)
 		if err != nil {
