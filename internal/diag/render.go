@@ -55,7 +55,43 @@ func renderSource(w io.Writer, sp Span) {
 		width = 1
 	}
 	expanded, pad := expandTabs(text, col)
+	expanded, pad, width = clipLine(expanded, pad, width)
 	fmt.Fprintf(w, "    %s\n    %s^%s\n", expanded, strings.Repeat(" ", pad), strings.Repeat("~", width-1))
+}
+
+// Lines longer than maxShownLine bytes are shown as a window of
+// shownContext bytes either side of the caret, so that a diagnostic in a
+// 10 MB line is a few hundred bytes, not 20 MB.
+const (
+	maxShownLine  = 400
+	shownContext  = 150
+	clippedMarker = "..."
+)
+
+// clipLine returns the part of line to show around display column pad, the
+// caret's column in it and the underline's width, clipped to that part.
+func clipLine(line string, pad, width int) (string, int, int) {
+	if len(line) <= maxShownLine {
+		return line, pad, width
+	}
+	start := min(max(0, pad-shownContext), len(line))
+	end := min(len(line), max(pad, start)+shownContext)
+	for start > 0 && !utf8.RuneStart(line[start]) {
+		start++
+	}
+	for end < len(line) && !utf8.RuneStart(line[end]) {
+		end--
+	}
+	shown := line[start:end]
+	if start > 0 {
+		shown = clippedMarker + shown
+		pad += len(clippedMarker)
+	}
+	pad -= start
+	if end < len(line) {
+		shown += clippedMarker
+	}
+	return shown, pad, max(1, min(width, len(shown)-pad))
 }
 
 // expandTabs replaces tabs by four spaces and returns the display column

@@ -7,6 +7,7 @@ import (
 
 func TestRender(t *testing.T) {
 	f := NewFile("k.q35", []byte("const N = 4\n\tlet x = y + 1\nend"))
+	long := NewFile("long.q35", []byte(strings.Repeat(" ", 1000)+"@@@"+strings.Repeat(" ", 10<<20)))
 	tests := []struct {
 		name string
 		d    Diagnostic
@@ -20,6 +21,10 @@ func TestRender(t *testing.T) {
 			"k.q35:2:2: error: m\n        let x = y + 1\n        ^~~~~\n"},
 		{"span past the line is clipped", Diagnostic{Span: Span{Pos: Pos{f, 25}, End: 30}, Msg: "m"},
 			"k.q35:2:14: error: m\n        let x = y + 1\n                    ^\n"},
+		{"long line is clipped around the caret", Diagnostic{Span: Span{Pos: Pos{long, 1000}, End: 1003}, Msg: "m"},
+			"long.q35:1:1001: error: m\n    ..." + strings.Repeat(" ", 150) + "@@@" + strings.Repeat(" ", 147) + "...\n    " + strings.Repeat(" ", 153) + "^~~\n"},
+		{"long underline is clipped", Diagnostic{Span: Span{Pos: Pos{long, 0}, End: 5000}, Msg: "m"},
+			"long.q35:1:1: error: m\n    " + strings.Repeat(" ", 150) + "...\n    ^" + strings.Repeat("~", 152) + "\n"},
 		{"unknown position", Diagnostic{Msg: "internal"}, "error: internal\n"},
 		{"note", Diagnostic{Span: Span{Pos: Pos{f, 6}, End: 7}, Msg: "N redefined", Notes: []Diagnostic{{Severity: Note, Span: Span{Pos: Pos{f, 0}, End: 5}, Msg: "here"}}},
 			"k.q35:1:7: error: N redefined\n    const N = 4\n          ^\nk.q35:1:1: note: here\n    const N = 4\n    ^~~~~\n"},
