@@ -35,6 +35,7 @@ docs/passes.md, the measured speed in docs/performance.md.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newCompileCmd(), newBuildCmd(), newBenchCmd(), newCheckCmd(), newQuantizeCmd(), newSimCmd(), newVersionCmd())
+	root.AddCommand(newFmtCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return err })
 	return root
 }
