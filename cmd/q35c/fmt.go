@@ -123,6 +123,9 @@ func fmtFile(o fmtOptions, path string, stdin io.Reader, stdout, stderr io.Write
 	return nil
 }
 
+// renameFile is os.Rename; a test makes it fail.
+var renameFile = os.Rename
+
 // writeInPlace replaces the file at path (through symbolic links) with
 // data: written to a temporary file in the same directory with the file's
 // mode, synced, and renamed over it, so the file is either the old one or
@@ -145,7 +148,7 @@ func writeInPlace(path string, data []byte) error {
 	}
 	err = writeSyncClose(tmp, data, st.Mode().Perm())
 	if err == nil {
-		err = os.Rename(tmp.Name(), real)
+		err = renameFile(tmp.Name(), real)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -155,6 +156,23 @@ func TestFmtWriteLinkAndUnwritable(t *testing.T) {
 	}
 	if got := readString(t, ro); got != messy {
 		t.Errorf("the file changed:\n%s", got)
+	}
+}
+
+// A failed rename leaves the file as it was and no temporary behind.
+func TestFmtWriteFailureLeavesFileAlone(t *testing.T) {
+	paths := writeTemp(t, 0o644, messy)
+	renameFile = func(string, string) error { return errors.New("disk on fire") }
+	defer func() { renameFile = os.Rename }()
+	code, _, errs := q35c(t, "", "fmt", "-w", paths[0])
+	if code != 1 || !strings.Contains(errs, "q35c: error: cannot write "+paths[0]+": disk on fire") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if got := readString(t, paths[0]); got != messy {
+		t.Errorf("the file changed:\n%s", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(paths[0])); len(entries) != 1 {
+		t.Errorf("temporary left behind: %v", entries)
 	}
 }
 
