@@ -20,7 +20,7 @@ func TestCLIExitCodesAndMessages(t *testing.T) {
 		{"version", "", []string{"version"}, 0, "q35c ", "", false},
 		{"help", "", []string{"--help"}, 0, "q35c compile examples/matmul_q35.q35 -o out.mlir", "", false},
 		{"compile help", "", []string{"compile", "--help"}, 0, "--emit", "", false},
-		{"no command args", "", []string{"compile"}, 2, "", "accepts 1 arg(s), received 0", true},
+		{"no command args", "", []string{"compile"}, 2, "", "requires at least 1 arg(s), only received 0", true},
 		{"unknown flag", "", []string{"compile", "--bogus", "x.q35"}, 2, "", "unknown flag: --bogus", true},
 		{"unknown command", "", []string{"frobnicate"}, 2, "", "unknown command \"frobnicate\"", true},
 		{"bad emit level", "", []string{"compile", "--emit", "wasm", "examples/matmul_f32.q35"}, 2, "", "invalid --emit \"wasm\": want one of ast, ir, mlir, llvm, header, lpu", true},

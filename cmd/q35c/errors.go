@@ -24,13 +24,22 @@ type internalError struct{ msg string }
 
 func (e *internalError) Error() string { return e.msg }
 
+// reportedError ends a command whose errors have all been printed (the
+// files of a parallel compile) with the worst of their exit statuses.
+type reportedError struct{ code int }
+
+func (e *reportedError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
 func exitCode(err error, stderr io.Writer) int {
+	var re *reportedError
 	var de *diagError
 	var ie *ioError
 	var in *internalError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &re):
+		return re.code
 	case errors.As(err, &de):
 		return exitDiag
 	case errors.As(err, &ie):

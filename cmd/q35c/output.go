@@ -1,22 +1,30 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // writeOutput writes data to stdout for "-", else atomically to path (see
 // createAtomic).
 func writeOutput(path string, data []byte, stdout io.Writer) error {
+	return writeGuarded(nil, path, data, stdout)
+}
+
+// writeGuarded is writeOutput with the temporary file registered in g (nil
+// for none), so that an interrupt can remove it.
+func writeGuarded(g *outputGuard, path string, data []byte, stdout io.Writer) error {
 	if path == "-" {
 		if _, err := stdout.Write(data); err != nil {
 			return &ioError{fmt.Errorf("writing standard output: %v", err)}
 		}
 		return nil
 	}
-	f, err := createAtomic(path)
+	f, err := g.create(path)
 	if err != nil {
 		return err
 	}
@@ -36,6 +44,7 @@ type atomicFile struct {
 	*os.File
 	path   string
 	direct bool
+	guard  *outputGuard // nil when no interrupt can stop the command
 }
 
 func createAtomic(path string) (*atomicFile, error) {
@@ -55,8 +64,18 @@ func createAtomic(path string) (*atomicFile, error) {
 	return &atomicFile{File: tmp, path: path}, nil
 }
 
-// commit closes the file and renames it into place.
+// commit closes the file and renames it into place, unless the command
+// was interrupted.
 func (f *atomicFile) commit() error {
+	if g := f.guard; g != nil {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		delete(g.temps, f)
+		if g.stopped {
+			f.abort()
+			return &ioError{fmt.Errorf("interrupted; %s was not written", f.path)}
+		}
+	}
 	err := f.Close()
 	if f.direct {
 		if err != nil {
@@ -95,4 +114,53 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// errInterrupted is what a command returns when SIGINT or SIGTERM stopped it.
+var errInterrupted = errors.New("interrupted")
+
+// outputGuard keeps the temporary files of one command, so that an
+// interrupt can remove them before the process exits: Go's default action
+// for SIGINT would end the process with a half-written temporary file left
+// in the output's directory. After stop, no file is created or renamed
+// into place; a file renamed before is whole.
+type outputGuard struct {
+	mu      sync.Mutex
+	stopped bool
+	temps   map[*atomicFile]bool
+}
+
+// create is createAtomic registering the temporary file in g (if any).
+func (g *outputGuard) create(path string) (*atomicFile, error) {
+	if g == nil {
+		return createAtomic(path)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stopped {
+		return nil, &ioError{fmt.Errorf("interrupted; %s was not written", path)}
+	}
+	f, err := createAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	if !f.direct {
+		if g.temps == nil {
+			g.temps = map[*atomicFile]bool{}
+		}
+		g.temps[f] = true
+		f.guard = g
+	}
+	return f, nil
+}
+
+// stop removes every temporary file and refuses new ones and renames.
+func (g *outputGuard) stop() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.stopped = true
+	for f := range g.temps {
+		f.abort()
+		delete(g.temps, f)
+	}
 }
