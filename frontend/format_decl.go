@@ -44,7 +44,8 @@ func (f *formatter) kernel(k *pKernel, rule blankRule) {
 // source line than the one before it starts a new line; continuation lines
 // line up after the `(`, or are indented by two spaces when the list starts
 // on the line after the `(`, and then `) {` goes on its own line if the
-// source has `)` on its own line too.
+// source has `)` on its own line too. A blank line between parameter lines
+// is kept, as between statements.
 func (f *formatter) paramLines(k *pKernel, head string, rule blankRule) {
 	lparen := f.tokAfter(k.Pos.Offset, 2)
 	rparen := f.lastTok(k.Body.Pos.Offset)
@@ -74,10 +75,10 @@ func (f *formatter) paramLines(k *pKernel, head string, rule blankRule) {
 			text, end = text+") {", brace
 		}
 		f.code(indent, start, end, text, rule)
-		rule = blankNever
+		rule = blankKeep
 	}
 	if breakClose {
-		f.flush(rparen.Pos.Offset, cont, blankKeep)
+		f.flush(brace.Pos.Offset, cont, blankKeep) // also those between `)` and `{`
 		f.code("", rparen.Pos.Offset, brace, ") {", blankNever)
 	}
 }
