@@ -15,7 +15,7 @@ import (
 // Groups × GroupK rows along K by N output columns, times M streamed
 // activation rows. GroupK is one execution of the dot loop: the products
 // whose sums the vector unit scales together, which a tile never splits
-// unless GroupK is longer than the plane (as in KTiles).
+// unless GroupK is longer than the plane (see kTiles).
 type MatrixShape struct {
 	GroupK int64 `json:"group_k"`
 	Groups int64 `json:"groups"`
