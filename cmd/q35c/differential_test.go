@@ -20,7 +20,8 @@ import (
 
 // The differential test: random kernels (gen_test.go) run through every
 // executor of q35c — the interpreter on the IR straight from the
-// frontend, the interpreter after a random pipeline, MLIR through mlir-opt
+// frontend (and on the IR of the file after q35c fmt, which must be the
+// same), the interpreter after a random pipeline, MLIR through mlir-opt
 // and mlir-cpu-runner, native code from our LLVM IR, lpusim running the
 // LPU program, and the runtime's reference kernels where one exists —
 // must agree bit for bit. A disagreement names the seed, the pipeline, the
@@ -111,6 +112,22 @@ func differential(t *testing.T, name, src, pipe string) error {
 	ref := compile()
 	want := interpret(t, ref)
 	var errs []error
+	// q35c fmt: the formatted file compiles to the same IR, and
+	// formatting it again changes nothing.
+	if formatted, err := frontend.Format(name, []byte(src)); err != nil {
+		errs = append(errs, fmt.Errorf("q35c fmt: %v", err))
+	} else {
+		_, fm, d := frontend.Compile(name, formatted)
+		again, err := frontend.Format(name, formatted)
+		switch {
+		case d.HasErrors():
+			errs = append(errs, fmt.Errorf("q35c fmt's output does not compile: %v", d.Err()))
+		case fm.String() != ref.String():
+			errs = append(errs, errors.New("q35c fmt's output compiles to different IR"))
+		case err != nil || string(again) != string(formatted):
+			errs = append(errs, fmt.Errorf("q35c fmt is not idempotent (%v)", err))
+		}
+	}
 	fail := func(executor string, got [][]int64) {
 		if err := diffWords(ref, want, got); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %v", executor, err))
