@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"errors"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,10 +97,7 @@ func checkFormat(t *testing.T, src []byte) []byte {
 		}
 		return nil
 	}
-	again, err := Format("f.q35", out)
-	if err != nil || string(again) != string(out) {
-		t.Fatalf("not idempotent (%v):\n%s", err, golden.Diff(string(out), string(again)))
-	}
+	checkIdempotent(t, src, out)
 	_, m1, _ := Compile("f.q35", src)
 	_, m2, d2 := Compile("f.q35", out)
 	switch {
@@ -111,6 +109,66 @@ func checkFormat(t *testing.T, src []byte) []byte {
 		t.Fatalf("formatting changed the IR:\n%s", golden.Diff(m1.String(), m2.String()))
 	}
 	return out
+}
+
+// checkIdempotent checks that out, the formatted src, formats to itself and
+// holds src's comments in the same order.
+func checkIdempotent(t *testing.T, src, out []byte) {
+	t.Helper()
+	again, err := Format("f.q35", out)
+	if err != nil || string(again) != string(out) {
+		t.Fatalf("not idempotent (%v):\n%s\nsource:\n%s", err, golden.Diff(string(out), string(again)), src)
+	}
+	_, c1, _ := lexForFormat("f.q35", src)
+	_, c2, _ := lexForFormat("f.q35", out)
+	if len(c1) != len(c2) {
+		t.Fatalf("%d comments in the source, %d formatted:\n%s", len(c1), len(c2), out)
+	}
+	for i := range c1 {
+		if c1[i].text != c2[i].text {
+			t.Fatalf("comment %d %q became %q", i, c1[i].text, c2[i].text)
+		}
+	}
+}
+
+// Comments and line breaks inserted between any two tokens of the test
+// kernels: the result formats to a fixed point that keeps every comment.
+func TestFormatCommentsAnywhere(t *testing.T) {
+	var srcs [][]byte
+	for _, pat := range []string{"../testdata/kernels/*.q35", "../examples/matmul_*.q35", "../examples/dequant_lut.q35"} {
+		files, _ := filepath.Glob(pat)
+		for _, p := range files {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srcs = append(srcs, src)
+		}
+	}
+	inserts := []string{" // trailing\n", "\n// own line\n", "\n\n", "\n", "\n\n// after a blank\n\n"}
+	r := rand.New(rand.NewSource(7))
+	for trial := 0; trial < 300; trial++ {
+		src := srcs[trial%len(srcs)]
+		toks, _, err := lexForFormat("f.q35", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b []byte
+		prev := 0
+		for _, tok := range toks {
+			if r.Intn(6) == 0 {
+				b = append(b, src[prev:tok.Pos.Offset]...)
+				b = append(b, inserts[r.Intn(len(inserts))]...)
+				prev = tok.Pos.Offset
+			}
+		}
+		b = append(b, src[prev:]...)
+		out, err := Format("f.q35", b)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, b)
+		}
+		checkIdempotent(t, b, out)
+	}
 }
 
 // The examples and the test kernels are written in the canonical layout:
