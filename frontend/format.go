@@ -33,7 +33,7 @@ func Format(name string, src []byte) ([]byte, error) {
 	f := &formatter{src: src, toks: toks, comments: comments, lastOut: -1}
 	f.file(pf)
 	out := f.bytes()
-	if err := sameTokens(name, src, out); err != nil {
+	if err := sameTokens(name, toks, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -162,14 +162,13 @@ func (f *formatter) tokAfter(off, n int) lexer.Token {
 
 func tokEnd(t lexer.Token) int { return t.Pos.Offset + len(t.Value) }
 
-// sameTokens checks that out holds the code tokens of src, but for the
-// semicolons and trailing commas the formatter drops: a formatter bug must
-// never rewrite a file into a different program.
-func sameTokens(name string, src, out []byte) error {
-	a, _, errA := lexForFormat(name, src)
-	b, _, errB := lexForFormat(name, out)
-	ta, tb := significant(a), significant(b)
-	if errA != nil || errB != nil || len(ta) != len(tb) {
+// sameTokens checks that out holds the code tokens toks of the source, but
+// for the semicolons and trailing commas the formatter drops, and parses:
+// a formatter bug must never rewrite a file into a different program.
+func sameTokens(name string, toks []lexer.Token, out []byte) error {
+	outToks, _, err := lexForFormat(name, out)
+	ta, tb := significant(toks), significant(outToks)
+	if err != nil || len(ta) != len(tb) {
 		return fmt.Errorf("%s: internal error: formatting changed the tokens of the program", name)
 	}
 	for i := range ta {
@@ -177,9 +176,8 @@ func sameTokens(name string, src, out []byte) error {
 			return fmt.Errorf("%s: internal error: formatting changed token %d from %q to %q", name, i, ta[i], tb[i])
 		}
 	}
-	diags := &diag.List{}
-	if Parse(diag.NewFile(name, out), diags) == nil {
-		return fmt.Errorf("%s: internal error: the formatted program does not parse", name)
+	if _, err := parser.ParseBytes(name, out); err != nil {
+		return fmt.Errorf("%s: internal error: the formatted program does not parse: %v", name, err)
 	}
 	return nil
 }
