@@ -126,7 +126,7 @@ func runCompile(c *cobra.Command, paths []string, o *compileOpts) error {
 	}
 	many := len(paths) > 1 || strings.HasSuffix(o.output, "/")
 	if many {
-		if err := checkManyArgs(paths, o.output); err != nil {
+		if err := checkManyArgs(paths, o.output, o.emit); err != nil {
 			return err
 		}
 	}
@@ -134,6 +134,9 @@ func runCompile(c *cobra.Command, paths []string, o *compileOpts) error {
 	return untilInterrupted(c.Context(), g, func(ctx context.Context) error {
 		if many {
 			return o.compileMany(ctx, g, paths, target, c.ErrOrStderr())
+		}
+		if err := notTheInput(paths[0], o.output); err != nil {
+			return err
 		}
 		data, err := o.emitFile(ctx, paths[0], target, c.InOrStdin(), c.ErrOrStderr())
 		if err != nil {

@@ -58,6 +58,8 @@ func TestHostileInput(t *testing.T) {
 		{"output under a regular file", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "DIR/h.q35/out.mlir"}, 1, "cannot write DIR/h.q35/out.mlir: not a directory"},
 		{"output is a directory", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "DIR"}, 1, "cannot write DIR: it is a directory"},
 		{"output directory under a regular file", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "DIR/h.q35/out/"}, 1, "cannot create the output directory DIR/h.q35/out: not a directory"},
+		{"output is the input", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "DIR/./h.q35"}, 1, "cannot write DIR/./h.q35: it is the input file"},
+		{"output into the input's directory is the input", kernel + "1.0 }", []string{"compile", "--emit", "ast", "DIR/h.ast", "DIR/h.q35", "-o", "DIR/"}, 2, "the output of DIR/h.q35 would replace the input DIR/h.ast"},
 		{"several inputs need -o", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "DIR/h.q35"}, 2, "compiling 2 files needs -o DIR"},
 		{"several inputs, one name", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "DIR/./h.q35", "-o", "DIR/out/"}, 2, "would both be written to"},
 		{"standard input among several", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-", "-o", "DIR/out/"}, 2, "standard input (-) cannot be compiled with other files"},

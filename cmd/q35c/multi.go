@@ -35,8 +35,9 @@ func outputName(path, emit string) string {
 }
 
 // checkManyArgs refuses, as usage errors, what cannot be compiled into a
-// directory: no -o, standard input, two inputs with one output name.
-func checkManyArgs(paths []string, dir string) error {
+// directory: no -o, standard input, two inputs with one output name, an
+// output that would replace an input.
+func checkManyArgs(paths []string, dir, emit string) error {
 	if dir == "-" || dir == "" {
 		return fmt.Errorf("compiling %d files needs -o DIR: each file is written to DIR/NAME.EXT", len(paths))
 	}
@@ -51,7 +52,23 @@ func checkManyArgs(paths []string, dir string) error {
 		}
 		seen[name] = p
 	}
+	inputs := map[string]bool{}
+	for _, p := range paths {
+		inputs[absPath(p)] = true
+	}
+	for _, p := range paths {
+		if out := filepath.Join(dir, outputName(p, emit)); inputs[absPath(out)] {
+			return fmt.Errorf("the output of %s would replace the input %s", p, out)
+		}
+	}
 	return nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
 }
 
 // compileMany compiles paths in parallel, at most GOMAXPROCS at a time,
@@ -104,6 +121,9 @@ func (o *compileOpts) compileInto(ctx context.Context, g *outputGuard, path, out
 	}()
 	if ctx.Err() != nil {
 		return &ioError{fmt.Errorf("%s: %v", path, errInterrupted)}
+	}
+	if err := notTheInput(path, out); err != nil {
+		return err
 	}
 	data, err := o.emitFile(ctx, path, target, nil, stderr)
 	if err != nil {
@@ -165,4 +185,19 @@ func untilInterrupted(parent context.Context, g *outputGuard, fn func(ctx contex
 		g.stop()
 		return &ioError{fmt.Errorf("%v; no partial output is left", errInterrupted)}
 	}
+}
+
+// notTheInput refuses an output that is the input file itself (compile
+// k.q35 -o k.q35, or k.mlir compiled into its own directory), which would
+// replace the source by its translation.
+func notTheInput(in, out string) error {
+	if in == "-" || out == "-" {
+		return nil
+	}
+	si, err1 := os.Stat(in)
+	so, err2 := os.Stat(out)
+	if err1 == nil && err2 == nil && os.SameFile(si, so) {
+		return &ioError{fmt.Errorf("cannot write %s: it is the input file", out)}
+	}
+	return nil
 }
