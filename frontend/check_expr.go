@@ -185,6 +185,8 @@ func (c *checker) unaryConst(e *UnaryExpr, x *exprType) {
 	switch {
 	case e.Op == "-" && v.Kind == constInt && v.Int != math.MinInt64:
 		e.Const = constVal{Kind: constInt, Int: -v.Int}
+	case e.Op == "-" && v.Kind == constInt:
+		c.errorf(e.Span, "constant overflow: the result does not fit in 64 bits")
 	case e.Op == "-" && v.Kind == constFloat:
 		e.Const = constVal{Kind: constFloat, Float: -v.Float}
 	case e.Op == "~" && v.Kind == constInt:

@@ -129,8 +129,13 @@ func foldInt(op string, a, b int64) (constVal, string) {
 		r = a - b
 		overflow = (a >= 0) != (b >= 0) && (r >= 0) != (a >= 0)
 	case "*":
+		// |a·b| may reach 2^63 only when the product is negative (MinInt64).
 		hi, lo := bits.Mul64(uint64(abs(a)), uint64(abs(b)))
-		overflow = hi != 0 || lo > math.MaxInt64
+		limit := uint64(math.MaxInt64)
+		if (a < 0) != (b < 0) {
+			limit++
+		}
+		overflow = hi != 0 || lo > limit
 		r = a * b
 	case "/", "%":
 		if b == 0 {
@@ -138,6 +143,7 @@ func foldInt(op string, a, b int64) (constVal, string) {
 		}
 		if op == "/" {
 			r = a / b
+			overflow = a == math.MinInt64 && b == -1 // Go wraps it to MinInt64
 		} else {
 			r = a % b
 		}
