@@ -71,7 +71,8 @@ var roundTripConstructs = []string{" parallel {", " vector ", " dot {", " step "
 func TestRoundTripAfterEveryPass(t *testing.T) {
 	pipes := roundTripPipelines(t)
 	for _, path := range roundTripFiles(t) {
-		if testing.Short() && strings.Contains(path, "testdata/") {
+		// -short keeps the examples but llama70b (the race run).
+		if testing.Short() && (strings.Contains(path, "testdata/") || strings.Contains(path, "llama70b")) {
 			continue
 		}
 		src, err := os.ReadFile(path)
