@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/ instead of comparing")
@@ -45,21 +43,26 @@ func Check(t testing.TB, path string, got []byte) {
 // Diff renders a line diff of a and b: "-" lines only in a, "+" only in b,
 // with two lines of context.
 func Diff(a, b string) string {
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
 	var out strings.Builder
-	for i, d := range diffs {
-		text := strings.TrimSuffix(d.Text, "\n")
-		ls := strings.Split(text, "\n")
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
+	lines := LineDiff(a, b)
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && lines[j].Op == lines[i].Op {
+			j++
+		}
+		ls := make([]string, j-i)
+		for k := range ls {
+			ls[k] = strings.TrimSuffix(lines[i+k].Text, "\n")
+		}
+		switch lines[i].Op {
+		case '-':
 			writeLines(&out, "-", ls)
-		case diffmatchpatch.DiffInsert:
+		case '+':
 			writeLines(&out, "+", ls)
 		default:
-			writeContext(&out, ls, i > 0, i < len(diffs)-1)
+			writeContext(&out, ls, i > 0, j < len(lines))
 		}
+		i = j
 	}
 	return out.String()
 }
