@@ -8,103 +8,116 @@ import (
 
 // The parser of loops, affine expressions, value names and constants.
 
-// loop parses "[results =] for %iv = LB to UB [step S] [iter(...) -> (...)]
-// [parallel] [vector N] [dot] { body }" from the keyword for.
-func (fp *funcParser) loop(start int, res []token, depth int) (*Op, error) {
-	fp.next()
-	op := &Op{Code: OpFor, Pos: fp.pos(start), Loop: &Loop{Step: 1, Body: &Block{}}}
-	l := op.Loop
-	// The printer names the results, then the induction variable, then
-	// each iteration argument: replay that order.
-	resHints, err := fp.hints(res)
-	if err != nil {
-		return nil, err
-	}
-	ivTok, err := fp.take(tValue, "an induction variable (%name)")
-	if err != nil {
-		return nil, err
-	}
-	ivHint, err := fp.hint(ivTok)
-	if err != nil {
-		return nil, err
-	}
-	if err := fp.want("="); err != nil {
-		return nil, err
-	}
-	if l.Lower, err = fp.bound("max"); err != nil {
-		return nil, err
-	}
-	if err := fp.want("to"); err != nil {
-		return nil, err
-	}
-	if l.Upper, err = fp.bound("min"); err != nil {
-		return nil, err
-	}
-	if fp.accept("step") {
-		if l.Step, err = fp.int64("a step"); err != nil {
-			return nil, err
-		}
-	}
-	its, types, err := fp.iter(op)
-	if err != nil {
-		return nil, err
-	}
-	if len(res) != len(its) {
-		return nil, fp.failAt(start, "the loop has %d results and %d iteration arguments, want as many", len(res), len(its))
-	}
-	if err := fp.markers(l); err != nil {
-		return nil, err
-	}
-	return op, fp.loopBody(op, depth, ivTok, ivHint, its, types, res, resHints)
-}
-
-// iter parses "iter(%a = %init, ...) -> (T, ...)" into op's initial
-// values; it returns the iteration arguments' names, hints and types.
-func (fp *funcParser) iter(op *Op) ([]namedTok, []Type, error) {
-	if !fp.accept("iter") {
-		return nil, nil, nil
-	}
-	var its []namedTok
-	err := fp.list("(", ")", func() error {
-		t, err := fp.take(tValue, "an iteration argument (%name)")
-		if err != nil {
-			return err
-		}
-		h, err := fp.hint(t)
-		if err != nil {
-			return err
-		}
-		its = append(its, namedTok{t, h})
-		if err := fp.want("="); err != nil {
-			return err
-		}
-		v, err := fp.use()
-		op.Args = append(op.Args, v)
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := fp.want("->"); err != nil {
-		return nil, nil, err
-	}
-	at := fp.tok.off
-	var types []Type
-	err = fp.list("(", ")", func() error {
-		t, err := fp.typ()
-		types = append(types, t)
-		return err
-	})
-	if err == nil && len(types) != len(its) {
-		err = fp.failAt(at, "expected %d types (one per iteration argument), found %d", len(its), len(types))
-	}
-	return its, types, err
+// loopHead is what a loop's first line says, before its values exist.
+type loopHead struct {
+	op    *Op
+	res   []namedTok // the results
+	iv    namedTok
+	its   []namedTok // the iteration arguments
+	types []Type     // their types
 }
 
 // namedTok is a defined value's spelling and the name hint it stands for.
 type namedTok struct {
 	tok  token
 	hint string
+}
+
+// loop parses "[results =] for %iv = LB to UB [step S] [iter(...) -> (...)]
+// [parallel] [vector N] [dot] { body }" from the keyword for.
+func (fp *funcParser) loop(start int, res []token, depth int) (*Op, error) {
+	fp.next()
+	h := &loopHead{op: &Op{Code: OpFor, Pos: fp.pos(start), Loop: &Loop{Step: 1, Body: &Block{}}}}
+	// The printer names the results, then the induction variable, then
+	// each iteration argument: replay that order.
+	var err error
+	if h.res, err = fp.hints(res); err != nil {
+		return nil, err
+	}
+	if err := fp.header(h); err != nil {
+		return nil, err
+	}
+	if len(h.res) != len(h.its) {
+		return nil, fp.failAt(start, "the loop has %d results and %d iteration arguments, want as many", len(h.res), len(h.its))
+	}
+	if err := fp.markers(h.op.Loop); err != nil {
+		return nil, err
+	}
+	return h.op, fp.loopBody(h, depth)
+}
+
+// header parses "%iv = LB to UB [step S] [iter(...) -> (...)]".
+func (fp *funcParser) header(h *loopHead) error {
+	l := h.op.Loop
+	ivs, err := fp.defs("an induction variable (%name)")
+	if err != nil {
+		return err
+	}
+	h.iv = ivs[0]
+	if err := fp.want("="); err != nil {
+		return err
+	}
+	if l.Lower, err = fp.bound("max"); err != nil {
+		return err
+	}
+	if err := fp.want("to"); err != nil {
+		return err
+	}
+	if l.Upper, err = fp.bound("min"); err != nil {
+		return err
+	}
+	if fp.accept("step") {
+		if l.Step, err = fp.int64("a step"); err != nil {
+			return err
+		}
+	}
+	return fp.iter(h)
+}
+
+// defs parses the spelling of one new value and returns it with its hint.
+func (fp *funcParser) defs(what string) ([]namedTok, error) {
+	t, err := fp.take(tValue, what)
+	if err != nil {
+		return nil, err
+	}
+	return fp.hints([]token{t})
+}
+
+// iter parses "iter(%a = %init, ...) -> (T, ...)": the iteration
+// arguments into h, their initial values into h.op.Args.
+func (fp *funcParser) iter(h *loopHead) error {
+	if !fp.accept("iter") {
+		return nil
+	}
+	err := fp.list("(", ")", func() error {
+		it, err := fp.defs("an iteration argument (%name)")
+		if err != nil {
+			return err
+		}
+		h.its = append(h.its, it[0])
+		if err := fp.want("="); err != nil {
+			return err
+		}
+		v, err := fp.use()
+		h.op.Args = append(h.op.Args, v)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := fp.want("->"); err != nil {
+		return err
+	}
+	at := fp.tok.off
+	err = fp.list("(", ")", func() error {
+		t, err := fp.typ()
+		h.types = append(h.types, t)
+		return err
+	})
+	if err == nil && len(h.types) != len(h.its) {
+		err = fp.failAt(at, "expected one type per iteration argument (%d), found %d", len(h.its), len(h.types))
+	}
+	return err
 }
 
 // markers parses "[parallel] [vector N] [dot]".
@@ -131,18 +144,18 @@ func (fp *funcParser) markers(l *Loop) error {
 // variable, then each iteration argument and its result), parses the body
 // with the induction variable and iteration arguments in scope, and then
 // defines the results after the loop.
-func (fp *funcParser) loopBody(op *Op, depth int, ivTok token, ivHint string, its []namedTok, types []Type, res []token, resHints []string) error {
-	l := op.Loop
-	l.IV = fp.f.NewValue(Index, ivHint)
+func (fp *funcParser) loopBody(h *loopHead, depth int) error {
+	op, l := h.op, h.op.Loop
+	l.IV = fp.f.NewValue(Index, h.iv.hint)
 	l.IV.Def = op
 	fp.ivs[l.IV] = true
-	scope := map[string]*Value{ivTok.text: l.IV}
-	for i, it := range its {
-		a := fp.f.NewValue(types[i], it.hint)
+	scope := map[string]*Value{h.iv.tok.text: l.IV}
+	for i, it := range h.its {
+		a := fp.f.NewValue(h.types[i], it.hint)
 		a.Def = op
 		l.IterArgs = append(l.IterArgs, a)
 		scope[it.tok.text] = a
-		r := fp.f.NewValue(types[i], resHints[i])
+		r := fp.f.NewValue(h.types[i], h.res[i].hint)
 		r.Def = op
 		op.Results = append(op.Results, r)
 	}
@@ -150,7 +163,7 @@ func (fp *funcParser) loopBody(op *Op, depth int, ivTok token, ivHint string, it
 	err := fp.block(l.Body, depth+1)
 	fp.scopes = fp.scopes[:len(fp.scopes)-1]
 	for i, r := range op.Results {
-		fp.define(res[i].text, r)
+		fp.define(h.res[i].tok.text, r)
 	}
 	return err
 }
@@ -252,15 +265,17 @@ func (fp *funcParser) define(spelling string, v *Value) {
 	fp.scopes[len(fp.scopes)-1][spelling] = v
 }
 
-func (fp *funcParser) hints(ts []token) ([]string, error) {
-	hs := make([]string, len(ts))
+// hints returns the spellings ts with their name hints, in order.
+func (fp *funcParser) hints(ts []token) ([]namedTok, error) {
+	out := make([]namedTok, len(ts))
 	for i, t := range ts {
-		var err error
-		if hs[i], err = fp.hint(t); err != nil {
+		h, err := fp.hint(t)
+		if err != nil {
 			return nil, err
 		}
+		out[i] = namedTok{t, h}
 	}
-	return hs, nil
+	return out, nil
 }
 
 // hint returns the name hint of the value the printer spelled t here,
