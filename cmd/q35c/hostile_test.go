@@ -55,6 +55,10 @@ func TestHostileInput(t *testing.T) {
 		{"element count beyond int64", "const N = 1 << 62\nkernel k(C: out f32[N, N, N, 4]) { }", nil, 1, "h.q35:2:10: error: buffer C is too large"},
 		{"element count beyond 2^31", "kernel k(C: out i8[65536, 65536]) { }", nil, 1, "error: buffer C is too large: more than 2147483648 elements"},
 		{"sim: buffers beyond any memory", "kernel k(A: in f32[32768, 65536], C: out f32[32768, 65536]) {\n  C[0, 0] = A[0, 0]\n}", []string{"sim", "DIR/h.q35"}, 1, "kernel k needs 17179869312 bytes of SRAM"},
+		{"quantize: safetensors shape beyond int64", safetensorsHeader(`{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}`) + strings.Repeat("\x00", 16), []string{"quantize", "DIR/h.q35", "-o", "DIR/out.st"}, 1, "multiplication overflow"},
+		{"quantize: absurd safetensors header length", "\xff\xff\xff\xff\xff\xff\xff\xff{}", []string{"quantize", "DIR/h.q35", "-o", "DIR/out.st"}, 1, "header length 18446744073709551615 is absurd"},
+		{"quantize: .npy shape beyond int64", npyHeader("(4611686018427387904, 4611686018427387904)") + strings.Repeat("\x00", 64), []string{"quantize", "DIR/h.q35", "-o", "DIR/out.st"}, 1, "has an invalid dimension"},
+		{"quantize: a directory as the input", "", []string{"quantize", "DIR", "-o", "DIR/out.st"}, 1, "is a directory"},
 		{"empty file compiles to an empty module", "", []string{"compile", "--emit", "llvm", "DIR/h.q35", "-o", "DIR/out.ll"}, 0, ""},
 		{"directory as the input", "", []string{"compile", "DIR", "-o", "DIR/out.mlir"}, 1, "is a directory, not a .q35 file"},
 		{"directory as one of several inputs", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "DIR", "-o", "DIR/multi/"}, 1, "is a directory, not a .q35 file"},
@@ -414,16 +418,28 @@ func TestHostileInterruptQuantize(t *testing.T) {
 	}
 }
 
+// safetensorsHeader is the start of a safetensors file with header h.
+func safetensorsHeader(h string) string {
+	n := uint64(len(h))
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(n >> (8 * i))
+	}
+	return string(b[:]) + h
+}
+
+// npyHeader is the header of a version 1 '<f4' .npy file of shape.
+func npyHeader(shape string) string {
+	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape)
+	hdr += strings.Repeat(" ", 63-(10+len(hdr))%64) + "\n"
+	return "\x93NUMPY\x01\x00" + string([]byte{byte(len(hdr)), byte(len(hdr) >> 8)}) + hdr
+}
+
 // writeNPY writes a rows x cols '<f4' .npy file of a ramp of weights.
 func writeNPY(t *testing.T, path string, rows, cols int) {
 	t.Helper()
-	hdr := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
-	hdr += strings.Repeat(" ", 118-len(hdr)) + "\n"
 	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	b.WriteByte(byte(len(hdr)))
-	b.WriteByte(byte(len(hdr) >> 8))
-	b.WriteString(hdr)
+	b.WriteString(npyHeader(fmt.Sprintf("(%d, %d)", rows, cols)))
 	row := make([]byte, 4*cols)
 	for j := range cols {
 		bits := 0x3f800000 + uint32(j%1024)<<10 // 1.0 upwards
