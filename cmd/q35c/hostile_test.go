@@ -72,6 +72,9 @@ func TestHostileInput(t *testing.T) {
 		{"several inputs, one name", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "DIR/./h.q35", "-o", "DIR/out/"}, 2, "would both be written to"},
 		{"standard input among several", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-", "-o", "DIR/out/"}, 2, "standard input (-) cannot be compiled with other files"},
 	}
+	if _, err := os.Stat("/dev/full"); err == nil { // a full disk
+		tests = append(tests, hostileCase{"output on a full device", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "/dev/full"}, 1, "cannot write /dev/full: no space left on device"})
+	}
 	if os.Geteuid() != 0 { // root writes into read-only directories
 		tests = append(tests, hostileCase{"output in a read-only directory", kernel + "1.0 }", []string{"compile", "DIR/h.q35", "-o", "DIR/ro/out.mlir"}, 1, "cannot write DIR/ro/out.mlir: permission denied"})
 	}
