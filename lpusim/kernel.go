@@ -2,6 +2,7 @@ package lpusim
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/q35c/q35c/ir"
@@ -93,7 +94,7 @@ func Map(p *ir.LPUProgram) *KernelReport {
 			continue // constants
 		}
 		job.Start = r.Cycles
-		r.Cycles += job.Cycles
+		r.Cycles = satAdd(r.Cycles, job.Cycles)
 		r.Jobs = append(r.Jobs, job)
 	}
 	m.totals()
@@ -105,8 +106,8 @@ func (m *mapping) totals() {
 	r, t := m.report, m.t
 	for _, j := range r.Jobs {
 		r.MatrixBusyCycles += j.MatrixCycles
-		r.VectorBusyCycles += j.VectorCycles
-		r.VectorOps += j.VectorOps
+		r.VectorBusyCycles = satAdd(r.VectorBusyCycles, j.VectorCycles)
+		r.VectorOps = satAdd(r.VectorOps, j.VectorOps)
 		for _, d := range j.Dots {
 			r.MACs += d.MACs
 			r.SRAMReadBytes += d.WeightBytes + d.ActivationBytes
@@ -133,14 +134,35 @@ type nest struct {
 	claims  []int // per loop, the tile loop it claimed, or -1
 }
 
+// executions is the product of the open loops' trips, saturating at
+// math.MaxInt64 (150 nested loops of 1000 are a valid kernel).
 func (n *nest) executions() int64 {
 	e := int64(1)
 	for i, t := range n.trips {
 		if !n.claimed[i] {
-			e *= t
+			e = satMul(e, t)
 		}
 	}
 	return e
+}
+
+// satMul and satAdd are a·b and a+b for non-negative a and b, saturating
+// at math.MaxInt64.
+func satMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
+}
+
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // push enters loop op: its trip count is exact when its bounds are
@@ -261,12 +283,12 @@ func (m *mapping) walk(op *ir.Op, n *nest, j *Job) {
 		}
 	}
 	e := n.executions()
-	j.VectorOps += e
+	j.VectorOps = satAdd(j.VectorOps, e)
 	switch op.Code {
 	case ir.OpLoad:
-		m.report.SRAMReadBytes += e * elemBytes(op.Buf)
+		m.report.SRAMReadBytes = satAdd(m.report.SRAMReadBytes, satMul(e, elemBytes(op.Buf)))
 	case ir.OpStore:
-		m.report.SRAMWrittenBytes += e * elemBytes(op.Buf)
+		m.report.SRAMWrittenBytes = satAdd(m.report.SRAMWrittenBytes, satMul(e, elemBytes(op.Buf)))
 	}
 }
 

@@ -162,7 +162,11 @@ func dealTiles(t *ir.LPUTarget, ks, ns []tileRun, m int64) int64 {
 // VectorCycles is the vector unit's time for ops scalar operations:
 // ceil(ops / lanes), every lane busy every cycle (an optimistic bound).
 func VectorCycles(t *ir.LPUTarget, ops int64) int64 {
-	return ceilDiv(ops, t.Vector.Lanes)
+	c := ops / t.Vector.Lanes // not ceilDiv: ops may be math.MaxInt64
+	if ops%t.Vector.Lanes != 0 {
+		c++
+	}
+	return c
 }
 
 // OSFoldCycles is one output-stationary fold on a plane: k positions of

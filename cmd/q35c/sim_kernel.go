@@ -102,6 +102,12 @@ func targetName(t *ir.LPUTarget) string {
 	return t.Name
 }
 
+// maxSimOps bounds the operations sim executes (vector ops and MACs, and
+// as many again in the interpreter for --check): the LLaMA-70B layers at
+// M = 32 are 9 billion, minutes; a kernel of many nested loops would run
+// for ever.
+const maxSimOps = 1 << 36
+
 // simKernel lowers f to an LPU program and times it; unless
 // --timing-only, it executes the program on deterministic inputs
 // (ir.FillInput) and, with --check, compares its outputs word for word
@@ -118,6 +124,10 @@ func simKernel(f, ref *ir.Func, t *ir.LPUTarget, o *simOpts) (*lpusim.KernelRepo
 	r := lpusim.Map(p)
 	if o.timingOnly {
 		return r, nil
+	}
+	if ops := r.VectorOps + r.MACs; ops > maxSimOps || ops < 0 {
+		return nil, &ioError{fmt.Errorf("%s: kernel %s would execute %d vector operations and %d MACs, more than q35c sim executes (%d); --timing-only times it without executing",
+			f.Pos, f.Name, r.VectorOps, r.MACs, int64(maxSimOps))}
 	}
 	mem := ir.GeneratedMemory(ref)
 	if err := lpusim.Run(p, mem); err != nil {

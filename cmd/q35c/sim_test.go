@@ -333,6 +333,15 @@ func TestSimKernelErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("kernel k(A: in i8[4]) { oops }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Seven nested loops of 1000: 10^21 stores, more than int64 counts.
+	deep := filepath.Join(t.TempDir(), "deep.q35")
+	loops := strings.Repeat("for a in 0..1000 { ", 1)
+	for _, v := range "bcdefg" {
+		loops += "for " + string(v) + " in 0..1000 { "
+	}
+	if err := os.WriteFile(deep, []byte("kernel deep(A: in i32[4], B: out i32[4]) {\n  for i in 0..4 {\n    "+loops+"\n      B[i] = A[i]\n    "+strings.Repeat("} ", 7)+"\n  }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		args []string
 		err  string
@@ -342,6 +351,7 @@ func TestSimKernelErrors(t *testing.T) {
 		{[]string{"sim", "examples/matmul_q35.q35", "--kernel", "nope"}, `examples/matmul_q35.q35 has no kernel "nope"`},
 		{[]string{"sim", bad}, "bad.q35:1:"},
 		{[]string{"sim", "examples/none.q35"}, "no such file or directory"},
+		{[]string{"sim", deep}, "kernel deep would execute 9223372036854775807 vector operations and 0 MACs, more than q35c sim executes (68719476736); --timing-only times it without executing"},
 	} {
 		code, _, errs := q35c(t, "", tt.args...)
 		if code != 1 || !strings.Contains(errs, tt.err) {
