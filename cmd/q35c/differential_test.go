@@ -21,7 +21,8 @@ import (
 // The differential test: random kernels (gen_test.go) run through every
 // executor of q35c — the interpreter on the IR straight from the
 // frontend (and on the IR of the file after q35c fmt, which must be the
-// same), the interpreter after a random pipeline, MLIR through mlir-opt
+// same), the interpreter after a random pipeline (whose every pass's
+// output must print, parse back and print the same), MLIR through mlir-opt
 // and mlir-cpu-runner, native code from our LLVM IR, lpusim running the
 // LPU program, and the runtime's reference kernels where one exists —
 // must agree bit for bit. A disagreement names the seed, the pipeline, the
@@ -139,8 +140,20 @@ func differential(t *testing.T, name, src, pipe string) error {
 		t.Fatalf("pipeline %q: %v", pipe, err)
 	}
 	m := compile()
-	if err := p.Run(m, nil); err != nil {
-		return fmt.Errorf("pipeline %q: %v", pipe, err)
+	for _, st := range p.Steps {
+		// Step by step, so that each pass's output is re-parsed from its
+		// printed text, which must print back the same.
+		if err := (&passes.Pipeline{Steps: []passes.Step{st}}).Run(m, nil); err != nil {
+			return fmt.Errorf("pipeline %q, pass %s: %v", pipe, st, err)
+		}
+		text := m.String()
+		parsed, err := ir.ParseModule(name, []byte(text))
+		switch {
+		case err != nil:
+			return fmt.Errorf("pipeline %q: the IR after %s does not parse back: %v", pipe, st, err)
+		case parsed.String() != text:
+			return fmt.Errorf("pipeline %q: the IR after %s parses back to different IR", pipe, st)
+		}
 	}
 	if err := ir.Verify(m); err != nil {
 		return fmt.Errorf("pipeline %q gives IR that does not verify: %v", pipe, err)
