@@ -201,7 +201,7 @@ func windowMap(loops []ir.LPULoop, base *ir.Expr) (string, error) {
 		at[l.IV] = i
 	}
 	var bad *ir.Value
-	x := substitute(base, func(v *ir.Value) *ir.Expr {
+	x := base.Substitute(func(v *ir.Value) *ir.Expr {
 		i, ok := at[v]
 		if !ok {
 			bad = v
@@ -213,23 +213,6 @@ func windowMap(loops []ir.LPULoop, base *ir.Expr) (string, error) {
 		return "", fmt.Errorf("the window's offset uses %s, which is not a loop of the matmul", bad.Name)
 	}
 	return fmt.Sprintf("affine_map<(%s) -> (%s)>", strings.Join(dims, ", "), x.Format(func(v *ir.Value) string { return v.Name })), nil
-}
-
-// substitute returns x with every induction variable v replaced by sub(v).
-func substitute(x *ir.Expr, sub func(*ir.Value) *ir.Expr) *ir.Expr {
-	switch x.Kind {
-	case ir.ExprDim:
-		return sub(x.Dim)
-	case ir.ExprAdd:
-		return ir.Add(substitute(x.L, sub), substitute(x.R, sub))
-	case ir.ExprMul:
-		return ir.Mul(substitute(x.L, sub), x.R.C)
-	case ir.ExprFloorDiv:
-		return ir.FloorDiv(substitute(x.L, sub), x.R.C)
-	case ir.ExprMod:
-		return ir.Mod(substitute(x.L, sub), x.R.C)
-	}
-	return x
 }
 
 // loopsAttr spells the matmul's loops as an array of dictionaries.

@@ -94,6 +94,24 @@ func floorDiv(a, b int64) int64 {
 
 func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
 
+// Substitute returns e with every induction variable v replaced by sub(v)
+// (constants folded again, as the constructors do).
+func (e *Expr) Substitute(sub func(*Value) *Expr) *Expr {
+	switch e.Kind {
+	case ExprDim:
+		return sub(e.Dim)
+	case ExprAdd:
+		return Add(e.L.Substitute(sub), e.R.Substitute(sub))
+	case ExprMul:
+		return Mul(e.L.Substitute(sub), e.R.C)
+	case ExprFloorDiv:
+		return FloorDiv(e.L.Substitute(sub), e.R.C)
+	case ExprMod:
+		return Mod(e.L.Substitute(sub), e.R.C)
+	}
+	return e
+}
+
 // Eval evaluates e with induction variables bound by dim.
 func (e *Expr) Eval(dim func(*Value) int64) int64 {
 	switch e.Kind {

@@ -252,22 +252,12 @@ func substitute(e *ir.Expr, sub map[*ir.Value]*ir.Expr) *ir.Expr {
 	if len(sub) == 0 {
 		return e
 	}
-	switch e.Kind {
-	case ir.ExprDim:
-		if r, ok := sub[e.Dim]; ok {
+	return e.Substitute(func(v *ir.Value) *ir.Expr {
+		if r, ok := sub[v]; ok {
 			return r
 		}
-		return e
-	case ir.ExprAdd:
-		return ir.Add(substitute(e.L, sub), substitute(e.R, sub))
-	case ir.ExprMul:
-		return ir.Mul(substitute(e.L, sub), e.R.C)
-	case ir.ExprFloorDiv:
-		return ir.FloorDiv(substitute(e.L, sub), e.R.C)
-	case ir.ExprMod:
-		return ir.Mod(substitute(e.L, sub), e.R.C)
-	}
-	return e
+		return ir.Dim(v)
+	})
 }
 
 // usesDim reports whether e uses any of the induction variables in set.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,29 +155,12 @@ func checkRoundTrip(t *testing.T, after string, m *ir.Module, exec bool) *ir.Mod
 		for i, f := range m.Funcs {
 			want, werr := ir.ExecGenerated(f)
 			got, gerr := ir.ExecGenerated(p.Funcs[i])
-			if fmt.Sprint(werr) != fmt.Sprint(gerr) || !sameWords(got, want) {
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) || !slices.EqualFunc(got, want, slices.Equal) {
 				t.Fatalf("after %s: @%s of the parsed IR computes something else (errors %v / %v)", after, f.Name, gerr, werr)
 			}
 		}
 	}
 	return p
-}
-
-func sameWords(a, b [][]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if a[i][j] != b[i][j] {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // TestRoundTripPipelinesParse keeps the pipeline list honest: each one
