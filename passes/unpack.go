@@ -32,6 +32,21 @@ func unpack(f *ir.Func, o Options, d *diag.List) error {
 	u := &unpacker{f: f, lut: o.Str("mode") == "lut", b: &ir.Builder{Func: f}}
 	u.analyze()
 	f.Body.Ops = u.block(f.Body.Ops)
+	// A dot loop (the dot pass ran first) must still be one: decoding
+	// through tables loads codes by index, which no packed dot product
+	// does, so such a loop becomes an ordinary loop again.
+	f.Body.Walk(func(op *ir.Op) {
+		if op.Code != ir.OpFor || !op.Loop.Dot {
+			return
+		}
+		if _, err := ir.PlanDot(op); err != nil {
+			op.Loop.Dot = false
+			if d == nil {
+				return
+			}
+			remark(d, op, "unpack: the loop %s is no longer a packed dot product: %v", ivName(op), err)
+		}
+	})
 	if d != nil {
 		d.Add(diag.Diagnostic{Severity: diag.Remark, Span: diag.SpanOf(f.Pos, 0), Msg: u.summary()})
 	}
