@@ -8,9 +8,14 @@ import (
 
 // FuzzFormat: no input makes Format panic; whatever parses formats to a
 // fixed point, and whatever compiles formats to a program with the same IR
-// (checkFormat). Seeded with every source of the format corpus.
+// (checkFormat). Seeded with every source of the format corpus (with
+// -short, only the examples: TestFormatPreservesPrograms checks the rest).
 func FuzzFormat(f *testing.F) {
-	for _, pat := range formatCorpus {
+	corpus := formatCorpus
+	if testing.Short() {
+		corpus = []string{"../examples/*.q35"}
+	}
+	for _, pat := range corpus {
 		files, _ := filepath.Glob(pat)
 		for _, p := range files {
 			if src, err := os.ReadFile(p); err == nil {

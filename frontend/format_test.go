@@ -147,7 +147,11 @@ func TestFormatCommentsAnywhere(t *testing.T) {
 	}
 	inserts := []string{" // trailing\n", "\n// own line\n", "\n\n", "\n", "\n\n// after a blank\n\n"}
 	r := rand.New(rand.NewSource(7))
-	for trial := 0; trial < 300; trial++ {
+	trials := 300
+	if testing.Short() {
+		trials = 30 // the race run: Format is ten times slower there
+	}
+	for trial := 0; trial < trials; trial++ {
 		src := srcs[trial%len(srcs)]
 		toks, _, err := lexForFormat("f.q35", src)
 		if err != nil {
