@@ -19,41 +19,63 @@ func FuzzQ35RoundTrip(f *testing.F) {
 	f.Add([]byte{0x00, 0x00, 0x00, 0x80, 0x3F})
 	f.Add(append([]byte{0x05}, qtF32Bytes(1, -2, 3.5, 1e-41, 3e38, -0.1, 0, 7)...))
 	f.Add(append([]byte{0x22}, qtF32Bytes(0, 0, float32(math.NaN()), 1)...))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) == 0 {
-			return
+	f.Fuzz(qtCheckRoundTrip)
+}
+
+// qtCheckRoundTrip is FuzzQ35RoundTrip's check of one input.
+func qtCheckRoundTrip(t *testing.T, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	hdr := data[0]
+	g := 16 << (hdr & 1)
+	k, n := g*(1+int(hdr>>1&1)), 1+int(hdr>>2&3)%3
+	var opts []Option
+	if hdr&0x20 != 0 {
+		opts = append(opts, WithSharedScale())
+	}
+	w := qtF32s(data[1:], k*n)
+	q, err := QuantizeQ35(w, k, n, g, opts...)
+	if i := qtFirstNonFinite(w); i >= 0 {
+		if want := fmt.Sprintf("row %d, column %d is", i/k, i%k); err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("non-finite weight at %d: error %v, want %q", i, err, want)
 		}
-		hdr := data[0]
-		g := 16 << (hdr & 1)
-		k, n := g*(1+int(hdr>>1&1)), 1+int(hdr>>2&3)%3
-		var opts []Option
-		if hdr&0x20 != 0 {
-			opts = append(opts, WithSharedScale())
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	qtCheckQ35(t, "fuzz", q, w)
+	qtCheckZeroSlots(t, q, w, hdr&0x20 != 0)
+	abs, err := QuantizeQ35(w, k, n, g, append(opts, WithScaleMethod(Absmax))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mse, ref := qtExactGroupErrors(w, q), qtExactGroupErrors(w, abs)
+	for i := range mse {
+		if mse[i] > ref[i]*(1+1e-9) {
+			t.Fatalf("group %d: squared error %g with the search, %g with absmax", i, mse[i], ref[i])
 		}
-		w := qtF32s(data[1:], k*n)
-		q, err := QuantizeQ35(w, k, n, g, opts...)
-		if i := qtFirstNonFinite(w); i >= 0 {
-			if want := fmt.Sprintf("row %d, column %d is", i/k, i%k); err == nil || !strings.Contains(err.Error(), want) {
-				t.Fatalf("non-finite weight at %d: error %v, want %q", i, err, want)
-			}
-			return
+	}
+}
+
+// qtExactGroupErrors is the squared error of each group of q against w
+// with scale × code exact in float64, the error the MSE search minimizes.
+// Dequant rounds the product to f32, and measured after that rounding the
+// search can lose to absmax by a few parts in 10^9
+// (TestQ35RoundTripRegressionF32Rounding).
+func qtExactGroupErrors(w []float32, q *Q35) []float64 {
+	var out []float64
+	for i := 0; i < len(w); i += q.G {
+		var e float64
+		for j := i; j < i+q.G; j++ {
+			n, k := j/q.K, j%q.K
+			d := float64(w[j]) - float64(q.Scale(n, k))*float64(q.Code(n, k))
+			e += d * d
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		qtCheckQ35(t, "fuzz", q, w)
-		qtCheckZeroSlots(t, q, w, hdr&0x20 != 0)
-		abs, err := QuantizeQ35(w, k, n, g, append(opts, WithScaleMethod(Absmax))...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mse, ref := qtGroupErrors(w, k, g, q.Dequant), qtGroupErrors(w, k, g, abs.Dequant)
-		for i := range mse {
-			if mse[i] > ref[i]*(1+1e-9) {
-				t.Fatalf("group %d: squared error %g with the search, %g with absmax", i, mse[i], ref[i])
-			}
-		}
-	})
+		out = append(out, e)
+	}
+	return out
 }
 
 // FuzzPackUnpack applies fuzzed SetCode calls to a Q35 and an Int4 matrix
@@ -172,4 +194,31 @@ func qtFirstNonFinite(w []float32) int {
 		}
 	}
 	return -1
+}
+
+// FuzzQ35RoundTrip found weights (testdata/fuzz/FuzzQ35RoundTrip/
+// search_loses_after_f32_rounding) where the searched scale's squared
+// error, measured through Dequant (scale × code rounded to f32), was
+// 1.8394618139640115e-4 against absmax's 1.8394618075859883e-4: 3.5 parts
+// in 10^9 worse, beyond the check's 10^-9. The search minimizes the error
+// with scale × code exact, and in that measure it does not lose; the
+// check now uses it. This test keeps both facts.
+func TestQ35RoundTripRegressionF32Rounding(t *testing.T) {
+	data := []byte("10x\xe5\xbc0 \xfe<00000\xe2\x9b<00\x98;7¤\xbc02\a<0\xd1?\xbcAxn<xCT\xbcX1\xfc<000002\xf1;0\xf1\xf4\xbc7\xda\xfd<00p\xbb0\xa7{\xbc07\x94<B\x1eQ=00000ٳ\xbc0\xb9\x98\xbc01\x9d\xbb0\xfa\xb0\xbc00000A\\<0\xeaλ01?<0zh<00000000 \xcb'<")
+	qtCheckRoundTrip(t, data)
+	// data[0] = '1': G = K = 32, one row, a shared scale.
+	w := qtF32s(data[1:], 32)
+	q, err := QuantizeQ35(w, 32, 1, 32, WithSharedScale())
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, err := QuantizeQ35(w, 32, 1, 32, WithSharedScale(), WithScaleMethod(Absmax))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mse, ref := qtGroupErrors(w, 32, 32, q.Dequant)[0], qtGroupErrors(w, 32, 32, abs.Dequant)[0]
+	if mse <= ref {
+		t.Errorf("through Dequant the search no longer loses (%.17g, absmax %.17g): the f32 rounding case is gone", mse, ref)
+	}
+	t.Logf("through Dequant: %.17g with the search, %.17g with absmax", mse, ref)
 }
