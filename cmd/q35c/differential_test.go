@@ -58,7 +58,8 @@ func TestDifferential(t *testing.T) {
 				if werr := os.WriteFile(path, []byte(save), 0o644); werr != nil {
 					path = "(not saved: " + werr.Error() + ")"
 				}
-				t.Errorf("seed %d, pipeline %q: %v\nsaved as %s; rerun: go test ./cmd/q35c -run 'TestDifferential$/seed%d$' -difftest.seed %d", seed, pipe, err, path, seed, *diffSeed)
+				t.Errorf("seed %d, pipeline %q: %v\n%s\nsaved as %s; rerun: go test ./cmd/q35c -run 'TestDifferential$/seed%d$' -difftest.seed %d",
+					seed, pipe, err, kernelsNamed(src, err.Error()), path, seed, *diffSeed)
 			}
 		})
 	}
@@ -339,5 +340,43 @@ func TestGeneratorDeterministic(t *testing.T) {
 	}
 	if randomPipeline(rand.New(rand.NewPCG(5, 7))) != randomPipeline(rand.New(rand.NewPCG(5, 7))) {
 		t.Error("randomPipeline is not a function of its seed")
+	}
+}
+
+var kernelNameRE = regexp.MustCompile(`kernel (\w+)`)
+
+// kernelsNamed returns the source of every kernel of src that msg names
+// ("kernel NAME"), or all of src when it names none.
+func kernelsNamed(src, msg string) string {
+	var b strings.Builder
+	for _, m := range kernelNameRE.FindAllStringSubmatch(msg, -1) {
+		i := strings.Index(src, "kernel "+m[1]+"(")
+		if i < 0 || strings.Contains(b.String(), "kernel "+m[1]+"(") {
+			continue
+		}
+		end := strings.Index(src[i+1:], "\nkernel ")
+		if end < 0 {
+			b.WriteString(src[i:])
+		} else {
+			b.WriteString(src[i : i+1+end+1])
+		}
+	}
+	if b.Len() == 0 {
+		return src
+	}
+	return b.String()
+}
+
+// A failure shows the kernels it names, not the whole generated file.
+func TestKernelsNamed(t *testing.T) {
+	src := "// x\n\nkernel a(A: in i8[1]) {\n}\n\nkernel b(B: in i8[1]) {\n}\n"
+	if got := kernelsNamed(src, "kernel b, %C: 1 of 2 words differ"); got != "kernel b(B: in i8[1]) {\n}\n" {
+		t.Errorf("got %q", got)
+	}
+	if got := kernelsNamed(src, "kernel a, %C: …; kernel a again"); got != "kernel a(A: in i8[1]) {\n}\n\n" {
+		t.Errorf("got %q", got)
+	}
+	if got := kernelsNamed(src, "no kernel named"); got != src {
+		t.Errorf("got %q", got)
 	}
 }
