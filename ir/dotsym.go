@@ -252,6 +252,9 @@ func (s *dotSym) loop(o *Op, inits []symVal) ([]symVal, error) {
 	its := inits
 	for x := int64(0); x < span.c; x += l.Step {
 		s.env[l.IV] = symVal{kind: symIndex, symLin: lo.plus(symConst(x)), t: Index}
+		if len(its) != len(l.IterArgs) { // malformed IR: the verifier reports it
+			return nil, s.fail(o, "the loop over %s carries %d values, not %d", srcName(l.IV), len(its), len(l.IterArgs))
+		}
 		for i, a := range l.IterArgs {
 			s.env[a] = its[i]
 		}
