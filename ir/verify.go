@@ -65,6 +65,9 @@ type problems struct {
 	dropped int
 }
 
+// count is how many problems were found so far.
+func (p *problems) count() int { return len(p.msgs) + p.dropped }
+
 func (p *problems) addf(format string, args ...any) {
 	if len(p.msgs) >= diag.MaxErrors {
 		p.dropped++

@@ -11,6 +11,7 @@ func (v *verifier) loop(op *Op) {
 		v.errf(op, "has no loop")
 		return
 	}
+	before := v.p.count()
 	if l.Step < 1 {
 		v.errf(op, "has step %d, want >= 1", l.Step)
 	}
@@ -35,6 +36,11 @@ func (v *verifier) loop(op *Op) {
 	v.block(l.Body, op)
 	v.pop(mark)
 	v.checkYield(op)
+	if v.p.count() != before {
+		// PlanVector and PlanDot assume a well-formed nest: a rank-0
+		// load or a yield of the wrong arity made them index past the end.
+		return
+	}
 	v.checkVector(op)
 	v.checkDot(op)
 }
